@@ -1,0 +1,180 @@
+import type { Blocker, Evidence } from '../gates/types.js';
+
+export type TaskStatus = 'pending' | 'claimed' | 'awaiting_approval' | 'paused' | 'completed' | 'failed';
+
+export interface Claim {
+  readonly agent_id: string;
+  readonly claimed_at: string;
+  readonly lease_expires_at: string;
+}
+
+export interface HistoryEntry {
+  readonly from: string | null;
+  readonly to: string;
+  readonly at: string;
+  readonly agent_id: string | null;
+  /** artifact name → sha256 of its canonical JSON (artifacts are stored once by hash). */
+  readonly artifacts: Readonly<Record<string, string>>;
+  readonly approval_id?: string;
+}
+
+export interface TaskRecord {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly acceptance_criteria: readonly string[];
+  readonly depends_on: readonly string[];
+  readonly workflow: string;
+  readonly priority: number;
+  /** Capabilities an agent must offer to claim this task (e.g. `review`). */
+  readonly required_capabilities: readonly string[];
+  readonly parent_id: string | null;
+  readonly spawned: readonly string[];
+  readonly phase: string;
+  readonly status: TaskStatus;
+  readonly epoch: number;
+  readonly claim: Claim | null;
+  readonly history: readonly HistoryEntry[];
+  /** Latest artifact of each name → sha256. */
+  readonly artifacts: Readonly<Record<string, string>>;
+  readonly test_lock: Readonly<Record<string, string>> | null;
+  readonly pending_approval_id: string | null;
+  readonly blockers: readonly Blocker[];
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+export interface ApprovalRecord {
+  readonly id: string;
+  readonly task_id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly status: 'pending' | 'approved' | 'rejected';
+  readonly requested_at: string;
+  readonly requested_by: string;
+  readonly artifacts: Readonly<Record<string, string>>;
+  readonly decided_at: string | null;
+  readonly note: string | null;
+  readonly reason: string | null;
+}
+
+export type EventType =
+  | 'task_created'
+  | 'task_claimed'
+  | 'task_released'
+  | 'lease_expired'
+  | 'phase_transition_applied'
+  | 'phase_transition_blocked'
+  | 'approval_requested'
+  | 'approval_decided'
+  | 'task_paused'
+  | 'task_resumed'
+  | 'task_spawned'
+  | 'audit_checkpoint';
+
+export interface CoordEvent {
+  readonly seq: number;
+  readonly ts: string;
+  readonly type: EventType;
+  readonly task_id: string | null;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** Request/response bodies of SPEC §7 that the sidecar and SDK share. */
+export interface ClaimRequest {
+  readonly agent_id: string;
+  readonly capabilities?: readonly string[];
+  readonly task_id?: string;
+}
+export interface ClaimResponse {
+  readonly task: TaskRecord;
+  readonly phase_token: string;
+  readonly lease_expires_at: string;
+}
+export interface TransitionRequest {
+  readonly current_phase: string;
+  readonly target_phase: string;
+  readonly phase_token: string;
+  readonly artifacts: Readonly<Record<string, unknown>>;
+  readonly evidence: Evidence;
+}
+export interface TransitionResponse {
+  readonly allowed: boolean;
+  readonly phase?: string;
+  readonly new_token?: string;
+  readonly blockers?: readonly Blocker[];
+  readonly status?: 'awaiting_approval';
+  readonly approval_id?: string;
+}
+export interface SnapshotResponse {
+  readonly task_dependencies: Readonly<Record<string, readonly string[]>>;
+  readonly completed_tasks: readonly string[];
+  readonly blockers: readonly Blocker[];
+}
+
+export interface NewTask {
+  readonly title: string;
+  readonly description?: string;
+  readonly acceptance_criteria?: readonly string[];
+  readonly depends_on?: readonly string[];
+  readonly workflow?: string;
+  readonly priority?: number;
+  readonly required_capabilities?: readonly string[];
+}
+
+export interface AuditCheckpoint {
+  readonly agent_id: string;
+  readonly task_id: string | null;
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/**
+ * The coordinator's state engine, independent of HTTP. Every mutating method is one LMDB
+ * transaction and resolves only after the commit is flushed to disk. Failures throw
+ * PhasegateError with a stable code (not_found, conflict, task_not_claimable, no_task,
+ * invalid_body, token_*, approval_not_pending) and change nothing.
+ */
+export interface CoordinatorService {
+  createTask(input: NewTask): Promise<TaskRecord>;
+  listTasks(): TaskRecord[];
+  getTask(id: string): TaskRecord | undefined;
+  claim(req: ClaimRequest): Promise<ClaimResponse>;
+  transition(req: TransitionRequest): Promise<TransitionResponse>;
+  heartbeat(taskId: string, agentId: string): Promise<{ lease_expires_at: string }>;
+  release(taskId: string, agentId: string | null): Promise<TaskRecord>;
+  refresh(token: string): Promise<string>;
+  snapshot(token: string): Promise<SnapshotResponse>;
+  pause(taskId: string, reason: string): Promise<TaskRecord>;
+  resume(taskId: string): Promise<TaskRecord>;
+  listApprovals(status?: ApprovalRecord['status']): ApprovalRecord[];
+  approve(id: string, note?: string): Promise<ApprovalRecord>;
+  reject(id: string, reason: string): Promise<ApprovalRecord>;
+  recordCheckpoint(cp: AuditCheckpoint): Promise<void>;
+  checkpoints(agentId?: string): AuditCheckpoint[];
+  /** Events with seq > since, oldest first, at most `limit`. */
+  events(since: number, limit?: number): { events: CoordEvent[]; next: number };
+  /** Called after each committed event, in seq order. Returns an unsubscribe function. */
+  subscribe(listener: (event: CoordEvent) => void): () => void;
+  /** Expires overdue leases now (also runs on an internal timer). Returns how many expired. */
+  expireLeases(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/*
+ * Event `data` shapes (stable; the sidecar relies on them):
+ *   task_created {title, workflow, parent_id}
+ *   task_claimed {agent_id, epoch, phase}
+ *   task_released {agent_id, epoch}            epoch = the new epoch
+ *   lease_expired {agent_id, epoch}            epoch = the new epoch
+ *   phase_transition_applied {from, to, epoch, agent_id, approval_id?}
+ *   phase_transition_blocked {from, to, blockers}
+ *   approval_requested {approval_id, from, to}
+ *   approval_decided {approval_id, decision: 'approved'|'rejected', note?, reason?}
+ *   task_paused {reason} / task_resumed {}
+ *   task_spawned {parent_id, child_id, workflow}
+ *   audit_checkpoint {agent_id, seq, hash}
+ * Tokens never travel in events: after phase_transition_applied the sidecar calls
+ * token refresh, which issues a token for the task's current phase when the presented
+ * token's signature is valid, its epoch is the task's epoch and its sub holds the claim.
+ */

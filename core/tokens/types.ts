@@ -1,0 +1,30 @@
+/** Phase token claims (SPEC §4). */
+export interface PhaseClaims {
+  readonly iss: 'phasegate-coordinator';
+  readonly aud: 'phasegate';
+  readonly sub: string;
+  readonly task_id: string;
+  readonly phase: string;
+  readonly allowed_tools: readonly string[];
+  readonly epoch: number;
+  /** sha256 of the canonical contract. */
+  readonly contract: string;
+  readonly iat: number;
+  readonly exp: number;
+  readonly jti: string;
+}
+
+/** What the coordinator decides; the issuer adds iss/aud/iat/exp/jti. */
+export type PhaseGrant = Pick<PhaseClaims, 'sub' | 'task_id' | 'phase' | 'allowed_tools' | 'epoch' | 'contract'>;
+
+export interface TokenIssuer {
+  readonly alg: 'EdDSA' | 'HS256';
+  issue(grant: PhaseGrant): Promise<string>;
+  /** Public keys for `/.well-known/jwks.json` (empty `keys` in HS256 mode). */
+  jwks(): { keys: object[] };
+}
+
+export interface TokenVerifier {
+  /** Verifies signature, alg, iss, aud, exp and required claims; throws PhasegateError(token_invalid|token_expired|token_missing). */
+  verify(token: string): Promise<PhaseClaims>;
+}

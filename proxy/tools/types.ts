@@ -1,0 +1,43 @@
+import type { TestRunEvidence } from '../../core/gates/types.js';
+
+export interface CommandResult {
+  readonly exit_code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly duration_ms: number;
+  readonly truncated: boolean;
+}
+
+export interface TestResult {
+  readonly exit_code: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly duration_ms: number;
+  readonly output: string;
+}
+
+/**
+ * The workspace a sidecar executes in. Every method takes a path already normalized by the
+ * policy (relative, `/`-separated, no `..`), resolves symlinks itself, refuses anything whose
+ * real target is outside the root with PhasegateError('path_outside_workspace'), and calls
+ * `recheck(realRelativePath)` (the policy's checkRealPath) before touching it. Execution
+ * failures are PhasegateError('tool_failed', detail).
+ */
+export interface Workspace {
+  readonly root: string;
+  readFile(path: string, recheck: RealPathCheck): Promise<{ content: string; bytes: number }>;
+  writeFile(path: string, content: string, recheck: RealPathCheck): Promise<{ bytes: number }>;
+  editFile(path: string, oldText: string, newText: string, recheck: RealPathCheck): Promise<{ replacements: number }>;
+  listFiles(path: string, pattern: string | undefined, recheck: RealPathCheck): Promise<{ files: string[] }>;
+  search(query: string, path: string, pattern: string | undefined, recheck: RealPathCheck): Promise<{ matches: { path: string; line: number; text: string }[] }>;
+  deleteFile(path: string, recheck: RealPathCheck): Promise<{ deleted: true }>;
+  runCommand(argv: readonly string[], opts: { cwd: string; timeoutMs?: number }): Promise<CommandResult>;
+  runTests(argv: readonly string[], opts: { timeoutMs: number }): Promise<TestResult>;
+  /** sha256 of every file under the root matching the globs (sorted keys). */
+  hashFiles(globs: readonly string[]): Promise<Record<string, string>>;
+}
+
+/** Throws PhasegateError (path_not_permitted / path_outside_workspace) if the real path is not allowed. */
+export type RealPathCheck = (realRelativePath: string) => void;
+
+export type { TestRunEvidence };
