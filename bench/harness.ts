@@ -1,0 +1,75 @@
+/** Timing helpers shared by every benchmark: warm up, sample, report median / p99 / ops per second. */
+
+export interface BenchResult {
+  readonly name: string;
+  readonly median_us: number;
+  readonly p99_us: number;
+  readonly ops_per_s: number;
+  readonly n: number;
+}
+
+function summarize(name: string, samplesNs: number[]): BenchResult {
+  const sorted = samplesNs.sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const median = at(0.5) / 1000;
+  const p99 = at(0.99) / 1000;
+  return { name, median_us: round(median), p99_us: round(p99), ops_per_s: Math.round(1e6 / Math.max(median, 1e-3)), n: sorted.length };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/**
+ * Times a synchronous operation. Each sample times `batch` calls (to get above timer
+ * resolution for sub-microsecond work) and records the per-call time.
+ */
+export function benchSync(name: string, fn: () => unknown, opts: { samples?: number; batch?: number; warmup?: number } = {}): BenchResult {
+  const { samples = 20_000, batch = 1, warmup = 2_000 } = opts;
+  for (let i = 0; i < warmup * batch; i++) fn();
+  const out: number[] = new Array(samples);
+  for (let s = 0; s < samples; s++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) fn();
+    out[s] = Number(process.hrtime.bigint() - t0) / batch;
+  }
+  return summarize(name, out);
+}
+
+/** Times an asynchronous operation, one call per sample, sequentially. */
+export async function benchAsync(name: string, fn: () => Promise<unknown>, opts: { samples?: number; warmup?: number } = {}): Promise<BenchResult> {
+  const { samples = 2_000, warmup = 200 } = opts;
+  for (let i = 0; i < warmup; i++) await fn();
+  const out: number[] = new Array(samples);
+  for (let s = 0; s < samples; s++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    out[s] = Number(process.hrtime.bigint() - t0);
+  }
+  return summarize(name, out);
+}
+
+/**
+ * Throughput: runs `total` operations with `concurrency` in flight; reports ops/s and the
+ * per-operation latency distribution observed under that load.
+ */
+export async function benchThroughput(name: string, fn: () => Promise<unknown>, opts: { total: number; concurrency: number }): Promise<BenchResult> {
+  const latencies: number[] = [];
+  let started = 0;
+  const t0 = process.hrtime.bigint();
+  async function worker(): Promise<void> {
+    while (started < opts.total) {
+      started++;
+      const s = process.hrtime.bigint();
+      await fn();
+      latencies.push(Number(process.hrtime.bigint() - s));
+    }
+  }
+  await Promise.all(Array.from({ length: opts.concurrency }, worker));
+  const elapsedS = Number(process.hrtime.bigint() - t0) / 1e9;
+  const r = summarize(name, latencies);
+  return { ...r, ops_per_s: Math.round(opts.total / elapsedS) };
+}
+
+/** A bench module: `bench/<area>.bench.ts` exports `benches` returning its results. */
+export type BenchModule = { benches: () => Promise<BenchResult[]> };
