@@ -1,0 +1,54 @@
+/** Prometheus metrics on a private Registry (never the global one: two coordinators in one process stay apart). */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { TaskStatus } from '../types.js';
+
+export type TransitionOutcome = 'allowed' | 'blocked' | 'awaiting_approval';
+
+export interface CoordinatorMetrics {
+  readonly registry: Registry;
+  request(method: string, route: string, status: number): void;
+  transition(outcome: TransitionOutcome): void;
+  claimSeconds(seconds: number): void;
+}
+
+const OPEN: readonly TaskStatus[] = ['pending', 'claimed', 'awaiting_approval', 'paused'];
+
+/** `countTasks` is called on every scrape, so the gauge is never stale. */
+export function createMetrics(countTasks: () => Iterable<{ status: TaskStatus }>): CoordinatorMetrics {
+  const registry = new Registry();
+  const requests = new Counter({
+    name: 'phasegate_http_requests_total',
+    help: 'HTTP requests by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const transitions = new Counter({
+    name: 'phasegate_transitions_total',
+    help: 'Transition requests by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const claims = new Histogram({
+    name: 'phasegate_claim_duration_seconds',
+    help: 'Time to answer a claim, durable commit included',
+    buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'phasegate_open_tasks',
+    help: 'Tasks not yet completed or failed, by status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    collect() {
+      const counts = new Map<TaskStatus, number>(OPEN.map((s) => [s, 0]));
+      for (const t of countTasks()) if (counts.has(t.status)) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
+      for (const [status, n] of counts) this.set({ status }, n);
+    },
+  });
+  return {
+    registry,
+    request: (method, route, status) => requests.inc({ method, route, status: String(status) }),
+    transition: (outcome) => transitions.inc({ outcome }),
+    claimSeconds: (s) => claims.observe(s),
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * Binds one contract phase to one (task, agent) and decides tool calls against it.
+ * Everything that can be computed once is computed here: templates, glob RegExps,
+ * per-tool refusals. `decide` then does lookups, a few RegExp tests and nothing async.
+ */
+import type { CommandPattern, CompiledContract, EnforcementMode } from '../contract/types.js';
+import type { PhaseClaims } from '../tokens/types.js';
+import { matchCommand } from './command-pattern.js';
+import * as D from './decisions.js';
+import { compileGlobs, type TemplateValues } from './glob-compile.js';
+import { normalizeWorkspacePath } from './path-normalize.js';
+import { splitCommand } from './shell-words.js';
+import { isArgsObject, TOOL_SPECS, type ToolSpec } from './tool-args.js';
+import type { Assignment, BoundPolicy, Decision, ToolCall } from './types.js';
+
+/** Written by the sidecar and the coordinator; protected even if a contract forgets them. */
+const ALWAYS_PROTECTED = ['.phasegate/**', '.git/**'];
+
+interface BoundTool {
+  readonly spec: ToolSpec;
+  /** tool_forbidden / tool_not_allowed from the phase, or undefined when the phase allows it. */
+  readonly phaseDenial: Decision | undefined;
+  /** tool_not_allowed when the token's allowed_tools lack the tool. */
+  readonly tokenDenial: Decision;
+  readonly invalid: Decision;
+  readonly allow: RegExp | undefined;
+  readonly deny: RegExp | undefined;
+  readonly commands: readonly CommandPattern[] | undefined;
+}
+
+const UNKNOWN_TOOL = D.deny('tool_not_allowed', 'unknown tool');
+
+export interface BindOptions {
+  /** Overrides the contract's enforcement mode (PHASEGATE_ENFORCEMENT). */
+  readonly mode?: EnforcementMode;
+}
+
+/** Binds the assignment's phase; throws TypeError for a workflow or phase the contract lacks. */
+export function bindPolicy(contract: CompiledContract, assignment: Assignment, opts: BindOptions = {}): BoundPolicy {
+  return new Policy(contract, assignment, opts.mode ?? contract.enforcement);
+}
+
+class Policy implements BoundPolicy {
+  readonly assignment: Assignment;
+  private readonly strict: boolean;
+  private readonly tools = new Map<string, BoundTool>();
+  private readonly protectedRe: RegExp | undefined;
+
+  constructor(contract: CompiledContract, a: Assignment, mode: EnforcementMode) {
+    const workflow = contract.workflows.get(a.workflow);
+    if (workflow === undefined) throw new TypeError(`bindPolicy: unknown workflow "${a.workflow}"`);
+    const phase = workflow.phases.get(a.phase);
+    if (phase === undefined) throw new TypeError(`bindPolicy: unknown phase "${a.phase}" in workflow "${a.workflow}"`);
+    this.assignment = Object.freeze({ ...a });
+    this.strict = mode !== 'permissive';
+    const values: TemplateValues = { taskId: a.taskId, agentId: a.agentId };
+    this.protectedRe = compileGlobs([...new Set([...contract.protectedGlobs, ...ALWAYS_PROTECTED])], values, true);
+    for (const [name, spec] of TOOL_SPECS) {
+      const c = phase.constraints.get(name);
+      const phaseDenial = phase.forbidden.has(name)
+        ? D.deny('tool_forbidden', `${name} is forbidden in phase ${phase.name}`)
+        : phase.allowed.has(name) ? undefined : D.deny('tool_not_allowed', `${name} is not allowed in phase ${phase.name}`);
+      this.tools.set(name, {
+        spec,
+        phaseDenial,
+        tokenDenial: D.deny('tool_not_allowed', `${name} is not in the token's allowed_tools`),
+        invalid: D.deny('invalid_params', `invalid arguments for ${name}`),
+        allow: c?.paths === undefined ? undefined : compileGlobs(c.paths, values, false) ?? /(?!)/,
+        deny: c === undefined ? undefined : compileGlobs(c.deny, values, true),
+        commands: c?.commands,
+      });
+    }
+  }
+
+  /*
+   * Permissive mode turns only *contract* refusals (tool_forbidden, tool_not_allowed,
+   * path_not_permitted, command_not_permitted) into would_deny: it exists to try a contract
+   * on real work. Token problems, path_outside_workspace, shell_operator, protected paths
+   * and invalid_params stay hard denials in every mode: they are attacks or nonsense
+   * (escaping the workspace, running a shell, rewriting the audit log or the contract),
+   * not workflow friction, and no "try it out" setting may open them.
+   */
+  decide(claims: PhaseClaims, call: ToolCall, nowSec: number): Decision {
+    const a = this.assignment;
+    if (claims.task_id !== a.taskId || claims.sub !== a.agentId) return D.TOKEN_WRONG_TASK;
+    if (!(claims.exp > nowSec)) return D.TOKEN_EXPIRED; // also refuses a NaN exp
+    if (claims.phase !== a.phase || claims.epoch !== a.epoch) return D.TOKEN_SUPERSEDED;
+
+    const name = call.tool;
+    if (typeof name !== 'string') return D.TOOL_NAME_INVALID;
+    const t = this.tools.get(name);
+    // An unknown tool is refused even in permissive mode: there is nothing to execute.
+    if (t === undefined) return UNKNOWN_TOOL;
+    let soft = t.phaseDenial ?? (claims.allowed_tools.includes(name) ? undefined : t.tokenDenial);
+    if (soft !== undefined && this.strict) return soft;
+
+    const args = call.args;
+    if (!isArgsObject(args)) return D.ARGS_NOT_OBJECT;
+    const spec = t.spec;
+    if (!spec.valid(args)) return t.invalid;
+
+    let path: string | undefined;
+    if (spec.pathKey !== undefined) {
+      const n = normalizeWorkspacePath(args[spec.pathKey] ?? '.');
+      if (!n.ok) return D.deny(n.reason, n.message);
+      path = n.path;
+      if (spec.writes && this.isProtected(path)) return D.deny('path_not_permitted', `path is protected: ${path}`, path);
+      if (soft === undefined) {
+        soft = this.globRefusal(t, path);
+        if (soft !== undefined && this.strict) return soft;
+      }
+    }
+
+    let argv: readonly string[] | undefined;
+    if (spec.name === 'run_command') {
+      const command = args.command;
+      if (typeof command === 'string') {
+        const s = splitCommand(command);
+        if (!s.ok) return D.deny('shell_operator', `unquoted shell operator ${s.operator}`, path);
+        if (s.argv.length === 0) return D.EMPTY_COMMAND;
+        argv = Object.freeze(s.argv);
+      } else {
+        argv = Object.freeze((args.argv as string[]).slice());
+      }
+      if (soft === undefined && t.commands !== undefined && !matchesAny(t.commands, argv)) {
+        soft = D.deny('command_not_permitted', `command not permitted in phase ${a.phase}: ${argv.join(' ')}`, path, argv);
+        if (this.strict) return soft;
+      }
+    }
+
+    if (soft !== undefined) return D.wouldDeny(soft, path, argv);
+    if (path === undefined) return D.ALLOW;
+    return argv === undefined ? { decision: 'allow', path } : { decision: 'allow', path, argv };
+  }
+
+  checkRealPath(tool: string, realRelativePath: string): Decision {
+    const t = this.tools.get(tool);
+    if (t === undefined) return UNKNOWN_TOOL;
+    const n = normalizeWorkspacePath(realRelativePath);
+    if (!n.ok) return D.deny(n.reason, n.message);
+    if (t.spec.writes && this.isProtected(n.path)) return D.deny('path_not_permitted', `path is protected: ${n.path}`, n.path);
+    const refusal = this.globRefusal(t, n.path);
+    if (refusal === undefined) return { decision: 'allow', path: n.path };
+    return this.strict ? refusal : D.wouldDeny(refusal, n.path, undefined);
+  }
+
+  /** Protected globs: write tools only, a hard denial in every mode. */
+  private isProtected(path: string): boolean {
+    return this.protectedRe !== undefined && this.protectedRe.test(path);
+  }
+
+  /** The phase's deny globs first, then its allow-list; a soft (contract) refusal. */
+  private globRefusal(t: BoundTool, path: string): Decision | undefined {
+    if (!t.spec.globbed) return undefined;
+    if (t.deny?.test(path) === true) return D.deny('path_not_permitted', `path denied in phase ${this.assignment.phase}: ${path}`, path);
+    if (t.allow !== undefined && !t.allow.test(path)) return D.deny('path_not_permitted', `path not permitted in phase ${this.assignment.phase}: ${path}`, path);
+    return undefined;
+  }
+}
+
+function matchesAny(patterns: readonly CommandPattern[], argv: readonly string[]): boolean {
+  for (const p of patterns) if (matchCommand(p, argv)) return true;
+  return false;
+}

@@ -1,0 +1,72 @@
+/** Verified claims by token string, so the hot path (every tool call) skips signature checks. */
+import type { PhaseClaims, TokenVerifier } from './types.js';
+
+export const DEFAULT_CACHE_ENTRIES = 10_000;
+
+/**
+ * Bounded map from the exact token string to its verified claims. Only verified claims may be
+ * `set`: a hit skips the signature check. Eviction drops the least recently used entry (Map
+ * insertion order; a hit moves the entry to the end).
+ */
+export class ClaimsCache {
+  readonly #entries = new Map<string, PhaseClaims>();
+  readonly #max: number;
+
+  constructor(maxEntries = DEFAULT_CACHE_ENTRIES) {
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new TypeError('"maxEntries" must be a positive integer');
+    this.#max = maxEntries;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Claims for `token`, or undefined on a miss; an entry whose `exp` has passed is dropped and misses. */
+  get(token: string, nowSec: number): PhaseClaims | undefined {
+    const claims = this.#entries.get(token);
+    if (claims === undefined) return undefined;
+    this.#entries.delete(token);
+    if (claims.exp <= nowSec) return undefined;
+    this.#entries.set(token, claims);
+    return claims;
+  }
+
+  set(token: string, claims: PhaseClaims): void {
+    this.#entries.delete(token);
+    if (this.#entries.size >= this.#max) {
+      const oldest = this.#entries.keys().next();
+      if (oldest.done !== true) this.#entries.delete(oldest.value);
+    }
+    this.#entries.set(token, claims);
+  }
+}
+
+/** One in-flight verification per (cache, token): a burst of calls with a new token verifies it once. */
+const inFlight = new WeakMap<ClaimsCache, Map<string, Promise<PhaseClaims>>>();
+
+/** Claims from the cache, or from `verifier` on a miss (then cached). Failures are not cached. */
+export async function verifyCached(cache: ClaimsCache, verifier: TokenVerifier, token: string, nowSec: number): Promise<PhaseClaims> {
+  const hit = cache.get(token, nowSec);
+  if (hit !== undefined) return hit;
+  let pending = inFlight.get(cache);
+  if (pending === undefined) {
+    pending = new Map();
+    inFlight.set(cache, pending);
+  }
+  const shared = pending.get(token);
+  if (shared !== undefined) return shared;
+  const running = pending;
+  const verification = verifier.verify(token).then(
+    (claims) => {
+      running.delete(token);
+      cache.set(token, claims);
+      return claims;
+    },
+    (err: unknown) => {
+      running.delete(token);
+      throw err;
+    },
+  );
+  running.set(token, verification);
+  return verification;
+}

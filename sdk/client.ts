@@ -1,0 +1,208 @@
+import { TokenError } from './errors.js';
+import { RpcConnection } from './rpc-connection.js';
+import { tokenExpiry } from './token-expiry.js';
+import type {
+  ClaimResult,
+  CommandResult,
+  DescribeResult,
+  Notification,
+  SnapshotResult,
+  StatusResult,
+  TestResult,
+  TransitionResult,
+} from './wire.js';
+
+export interface AgentClientOptions {
+  /** ws URL of the sidecar (default `PHASEGATE_URL`). */
+  readonly url?: string;
+  /** Key presented on the WebSocket upgrade (default `PHASEGATE_AGENT_KEY`). */
+  readonly agentKey?: string;
+  /** Initial phase token (default `PHASEGATE_PHASE_TOKEN`). */
+  readonly token?: string;
+  readonly requestTimeoutMs?: number;
+  readonly reconnect?: boolean;
+  /** Refresh this many seconds before the token expires (default 60). */
+  readonly refreshLeadSeconds?: number;
+}
+
+type Listener = (n: Notification) => void;
+
+/**
+ * An agent's handle on its sidecar. It keeps the current phase token itself: it stores the
+ * token from claims, transitions and `phase.changed`, refreshes it before expiry, and
+ * retries a call once with a refreshed token when the sidecar says the token was superseded.
+ */
+export class AgentClient {
+  private currentToken: string | undefined;
+  private currentPhase: string | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly listeners = new Set<Listener>();
+  private readonly rpc: RpcConnection;
+
+  private constructor(private readonly options: Required<Pick<AgentClientOptions, 'refreshLeadSeconds'>> & AgentClientOptions) {
+    this.rpc = new RpcConnection({
+      url: options.url ?? '',
+      agentKey: options.agentKey ?? '',
+      ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
+      ...(options.reconnect !== undefined && { reconnect: options.reconnect }),
+      onNotification: (method, params) => this.onNotification({ method, params } as Notification),
+    });
+    if (options.token !== undefined) this.setToken(options.token);
+  }
+
+  /** Connects using the environment the wrapper provides (SPEC §6); options override it. */
+  static async connect(options: AgentClientOptions = {}): Promise<AgentClient> {
+    const env = process.env;
+    const url = options.url ?? env.PHASEGATE_URL;
+    const agentKey = options.agentKey ?? env.PHASEGATE_AGENT_KEY;
+    if (!url) throw new TypeError('AgentClient: "url" is required (or set PHASEGATE_URL)');
+    if (!agentKey) throw new TypeError('AgentClient: "agentKey" is required (or set PHASEGATE_AGENT_KEY)');
+    const token = options.token ?? env.PHASEGATE_PHASE_TOKEN;
+    const client = new AgentClient({ refreshLeadSeconds: 60, ...options, url, agentKey, ...(token ? { token } : {}) });
+    await client.rpc.open();
+    return client;
+  }
+
+  get token(): string | undefined {
+    return this.currentToken;
+  }
+
+  get phase(): string | undefined {
+    return this.currentPhase;
+  }
+
+  /** Notifications from the sidecar (`phase.changed`, `task.paused`, `task.resumed`, `lease.lost`). */
+  on(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async claimTask(params: { capabilities?: string[]; task_id?: string } = {}): Promise<ClaimResult> {
+    const result = (await this.rpc.request('task.claim', params)) as ClaimResult;
+    this.currentPhase = result.phase;
+    this.setToken(result.token);
+    return result;
+  }
+
+  /** Asks to move to `target`; on success the new phase token is stored. */
+  async requestTransition(target: string, artifacts: Record<string, unknown> = {}): Promise<TransitionResult> {
+    const result = (await this.withToken((token) =>
+      this.rpc.request('task.transition', { token, target_phase: target, artifacts }),
+    )) as TransitionResult;
+    if (result.allowed) {
+      this.currentPhase = result.phase;
+      this.setToken(result.token);
+    }
+    return result;
+  }
+
+  status(): Promise<StatusResult> {
+    return this.withToken((token) => this.rpc.request('task.status', { token })) as Promise<StatusResult>;
+  }
+
+  snapshot(): Promise<SnapshotResult> {
+    return this.withToken((token) => this.rpc.request('state.snapshot', { token })) as Promise<SnapshotResult>;
+  }
+
+  describe(): Promise<DescribeResult> {
+    return this.rpc.request('contract.describe', this.currentToken ? { token: this.currentToken } : {}) as Promise<DescribeResult>;
+  }
+
+  /** Exchanges the current token for a fresh one (for the task's current phase). */
+  async refreshToken(): Promise<string> {
+    const token = this.requireToken();
+    const result = (await this.rpc.request('token.refresh', { token })) as { token: string };
+    this.setToken(result.token);
+    return result.token;
+  }
+
+  /** Resolves when the task reaches `phase` (e.g. when a human approval lands). */
+  waitForPhase(phase: string, timeoutMs = 10 * 60_000): Promise<string> {
+    if (this.currentPhase === phase) return Promise.resolve(phase);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`waitForPhase(${phase}): still ${this.currentPhase} after ${timeoutMs} ms`));
+      }, timeoutMs);
+      const off = this.on((n) => {
+        if (n.method === 'phase.changed' && n.params.phase === phase) {
+          clearTimeout(timer);
+          off();
+          resolve(phase);
+        }
+      });
+    });
+  }
+
+  useTool<T = unknown>(tool: string, args: Record<string, unknown> = {}): Promise<T> {
+    return this.withToken((token) => this.rpc.request('tool.call', { token, tool, args })) as Promise<T>;
+  }
+
+  readFile(path: string): Promise<{ content: string; bytes: number }> {
+    return this.useTool('read_file', { path });
+  }
+
+  writeFile(path: string, content: string): Promise<{ bytes: number }> {
+    return this.useTool('write_file', { path, content });
+  }
+
+  editFile(path: string, oldText: string, newText: string): Promise<{ replacements: number }> {
+    return this.useTool('edit_file', { path, old: oldText, new: newText });
+  }
+
+  listFiles(options: { path?: string; pattern?: string } = {}): Promise<{ files: string[] }> {
+    return this.useTool('list_files', options);
+  }
+
+  search(query: string, options: { path?: string; pattern?: string } = {}): Promise<{ matches: { path: string; line: number; text: string }[] }> {
+    return this.useTool('search', { query, ...options });
+  }
+
+  /** Runs a command: an argv array, or a string split with POSIX quoting (no shell operators). */
+  runCommand(command: string | string[], options: { cwd?: string; timeout_ms?: number } = {}): Promise<CommandResult> {
+    return this.useTool('run_command', { ...(Array.isArray(command) ? { argv: command } : { command }), ...options });
+  }
+
+  runTests(): Promise<TestResult> {
+    return this.useTool('run_tests', {});
+  }
+
+  close(): void {
+    clearTimeout(this.refreshTimer);
+    this.rpc.close();
+  }
+
+  private async withToken(call: (token: string) => Promise<unknown>): Promise<unknown> {
+    try {
+      return await call(this.requireToken());
+    } catch (err) {
+      // A phase change we have not heard about yet (e.g. an approval while disconnected):
+      // one refresh gets the current phase's token; a real loss of the claim fails again.
+      if (!(err instanceof TokenError) || (err.reason !== 'token_superseded' && err.reason !== 'token_expired')) throw err;
+      return call(await this.refreshToken());
+    }
+  }
+
+  private requireToken(): string {
+    if (this.currentToken === undefined) throw new TokenError(-32001, 'token_missing', 'no phase token yet: call claimTask() first');
+    return this.currentToken;
+  }
+
+  private setToken(token: string): void {
+    this.currentToken = token;
+    clearTimeout(this.refreshTimer);
+    const exp = tokenExpiry(token);
+    if (exp === undefined) return;
+    const delayMs = Math.max(1_000, (exp - this.options.refreshLeadSeconds) * 1000 - Date.now());
+    this.refreshTimer = setTimeout(() => void this.refreshToken().catch(() => undefined), delayMs);
+    this.refreshTimer.unref();
+  }
+
+  private onNotification(n: Notification): void {
+    if (n.method === 'phase.changed') {
+      this.currentPhase = n.params.phase;
+      this.setToken(n.params.token);
+    }
+    for (const listener of this.listeners) listener(n);
+  }
+}
