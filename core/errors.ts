@@ -24,6 +24,8 @@ export type WireReason =
   | 'coordinator_unavailable'
   | 'no_task'
   | 'lease_lost'
+  /** Sidecar addition (-32010): the operator paused the task; tool calls wait for `task.resumed`. */
+  | 'task_paused'
   | 'tool_failed'
   | 'internal_error';
 

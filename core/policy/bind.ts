@@ -7,26 +7,15 @@ import type { CommandPattern, CompiledContract, EnforcementMode } from '../contr
 import type { PhaseClaims } from '../tokens/types.js';
 import { matchCommand } from './command-pattern.js';
 import * as D from './decisions.js';
+import { bindTools, type BoundTool } from './bound-tools.js';
 import { compileGlobs, type TemplateValues } from './glob-compile.js';
 import { normalizeWorkspacePath } from './path-normalize.js';
 import { splitCommand } from './shell-words.js';
-import { isArgsObject, TOOL_SPECS, type ToolSpec } from './tool-args.js';
+import { isArgsObject } from './tool-args.js';
 import type { Assignment, BoundPolicy, Decision, ToolCall } from './types.js';
 
 /** Written by the sidecar and the coordinator; protected even if a contract forgets them. */
 const ALWAYS_PROTECTED = ['.phasegate/**', '.git/**'];
-
-interface BoundTool {
-  readonly spec: ToolSpec;
-  /** tool_forbidden / tool_not_allowed from the phase, or undefined when the phase allows it. */
-  readonly phaseDenial: Decision | undefined;
-  /** tool_not_allowed when the token's allowed_tools lack the tool. */
-  readonly tokenDenial: Decision;
-  readonly invalid: Decision;
-  readonly allow: RegExp | undefined;
-  readonly deny: RegExp | undefined;
-  readonly commands: readonly CommandPattern[] | undefined;
-}
 
 const UNKNOWN_TOOL = D.deny('tool_not_allowed', 'unknown tool');
 
@@ -43,7 +32,7 @@ export function bindPolicy(contract: CompiledContract, assignment: Assignment, o
 class Policy implements BoundPolicy {
   readonly assignment: Assignment;
   private readonly strict: boolean;
-  private readonly tools = new Map<string, BoundTool>();
+  private readonly tools: ReadonlyMap<string, BoundTool>;
   private readonly protectedRe: RegExp | undefined;
 
   constructor(contract: CompiledContract, a: Assignment, mode: EnforcementMode) {
@@ -55,21 +44,7 @@ class Policy implements BoundPolicy {
     this.strict = mode !== 'permissive';
     const values: TemplateValues = { taskId: a.taskId, agentId: a.agentId };
     this.protectedRe = compileGlobs([...new Set([...contract.protectedGlobs, ...ALWAYS_PROTECTED])], values, true);
-    for (const [name, spec] of TOOL_SPECS) {
-      const c = phase.constraints.get(name);
-      const phaseDenial = phase.forbidden.has(name)
-        ? D.deny('tool_forbidden', `${name} is forbidden in phase ${phase.name}`)
-        : phase.allowed.has(name) ? undefined : D.deny('tool_not_allowed', `${name} is not allowed in phase ${phase.name}`);
-      this.tools.set(name, {
-        spec,
-        phaseDenial,
-        tokenDenial: D.deny('tool_not_allowed', `${name} is not in the token's allowed_tools`),
-        invalid: D.deny('invalid_params', `invalid arguments for ${name}`),
-        allow: c?.paths === undefined ? undefined : compileGlobs(c.paths, values, false) ?? /(?!)/,
-        deny: c === undefined ? undefined : compileGlobs(c.deny, values, true),
-        commands: c?.commands,
-      });
-    }
+    this.tools = bindTools(phase, values);
   }
 
   /*

@@ -1,0 +1,12 @@
+/** What route handlers need: the engine, the loaded contract, the token issuer and the metrics. */
+import type { CompiledContract } from '../../contract/types.js';
+import type { TokenIssuer } from '../../tokens/types.js';
+import type { CoordinatorService } from '../types.js';
+import type { CoordinatorMetrics } from './metrics.js';
+
+export interface RouteDeps {
+  readonly service: CoordinatorService;
+  readonly contract: CompiledContract;
+  readonly issuer: TokenIssuer;
+  readonly metrics: CoordinatorMetrics;
+}
