@@ -1,4 +1,5 @@
 /** The coordinator's Ed25519 signing key, kept as a private JWK file in its data dir. */
+import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { link, mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,15 +33,15 @@ export async function loadOrCreateSigningKey(dataDir: string): Promise<SigningKe
   const jwk = await exportJWK(privateKey);
   // Written under a temporary name and linked into place: `link` fails if the file exists,
   // so two coordinators starting at once never see a half-written key; the loser reads the winner's.
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${randomUUID()}.tmp`;
   const handle = await open(tmp, 'wx', 0o600);
   try {
-    await handle.writeFile(JSON.stringify(jwk));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      await handle.writeFile(JSON.stringify(jwk));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await link(tmp, file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

@@ -2,7 +2,7 @@
 import { PhasegateError } from '../../errors.js';
 import type { RouteDeps } from './route-deps.js';
 import type { Route } from './router.js';
-import { parseAgent, parseClaim, parseToken, parseTransition } from './requests.js';
+import { parseAgent, parseClaim, parseText, parseToken, parseTransition } from './requests.js';
 
 export function agentRoutes({ service, metrics }: RouteDeps): Route[] {
   return [
@@ -42,7 +42,8 @@ export function agentRoutes({ service, metrics }: RouteDeps): Route[] {
       access: ['sidecar', 'admin'],
       handle: async (ctx) => {
         // A sidecar may only give back its own claim, so it must say who it is; an admin may release any.
-        const agent = ctx.role === 'admin' && (await ctx.body()) === undefined ? null : parseAgent(await ctx.body());
+        const body = await ctx.body();
+        const agent = ctx.role === 'admin' ? (parseText(body, 'agent_id', false) ?? null) : parseAgent(body);
         return { json: { task: await service.release(ctx.params.id ?? '', agent) } };
       },
     },

@@ -1,0 +1,42 @@
+/** Admin approval routes: list, approve, reject. */
+import { PhasegateError } from '../../errors.js';
+import type { ApprovalRecord } from '../types.js';
+import type { RouteDeps } from './route-deps.js';
+import type { Route } from './router.js';
+import { parseText } from './requests.js';
+
+const STATUSES = new Set(['pending', 'approved', 'rejected', 'all']);
+
+export function approvalRoutes({ service }: RouteDeps): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/v1/approvals',
+      access: ['admin'],
+      handle: (ctx) => {
+        const status = ctx.query.get('status') ?? 'pending';
+        if (!STATUSES.has(status)) throw new PhasegateError('invalid_request', 'status must be pending, approved, rejected or all', { path: 'status' });
+        const approvals = service.listApprovals(status === 'all' ? undefined : (status as ApprovalRecord['status']));
+        return { json: { approvals } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/approvals/:id/approve',
+      access: ['admin'],
+      handle: async (ctx) => {
+        const note = parseText(await ctx.body(), 'note', false);
+        return { json: { approval: await service.approve(ctx.params.id ?? '', note) } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/approvals/:id/reject',
+      access: ['admin'],
+      handle: async (ctx) => {
+        const reason = parseText(await ctx.body(), 'reason', true) as string;
+        return { json: { approval: await service.reject(ctx.params.id ?? '', reason) } };
+      },
+    },
+  ];
+}

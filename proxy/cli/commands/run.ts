@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { packageRoot } from '../../../core/contract/index.js';
+import { createLogger } from '../../../core/log.js';
+import { runAgent } from '../../wrapper/index.js';
+import { parseFlags, UsageError } from '../args.js';
+
+const usage = `usage: phasegate run [--coordinator URL] [--agent-id ID] [--workspace DIR] [--task ID]
+                     [--capability C]… [--title T [--description D] [--criteria C]…] [--contract FILE] -- CMD ARGS…
+
+Starts a sidecar for one agent (and, without --coordinator, an embedded coordinator on LMDB
+under WORKSPACE/.phasegate/), claims a task, writes the prompt file, runs CMD with
+PHASEGATE_URL, PHASEGATE_AGENT_KEY, PHASEGATE_PHASE_TOKEN, PHASEGATE_PROMPT_FILE … and exits
+with CMD's exit code. --title creates the task first (embedded coordinator only).
+With --coordinator, PHASEGATE_SIDECAR_KEY (and PHASEGATE_JWT_SECRET in HS256 mode) must be set.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const split = argv.indexOf('--');
+  const flagArgs = split < 0 ? argv : argv.slice(0, split);
+  const command = split < 0 ? [] : argv.slice(split + 1);
+  const { values } = parseFlags(
+    flagArgs,
+    {
+      coordinator: { type: 'string' },
+      'agent-id': { type: 'string' },
+      workspace: { type: 'string' },
+      task: { type: 'string' },
+      capability: { type: 'string', multiple: true },
+      title: { type: 'string' },
+      description: { type: 'string' },
+      criteria: { type: 'string', multiple: true },
+      contract: { type: 'string' },
+    },
+    usage,
+    false,
+  );
+  if (command.length === 0) throw new UsageError('missing "-- CMD ARGS…"');
+  const workspace = resolve(values.workspace ?? '.');
+  const contractFile = resolve(values.contract ?? defaultContract(workspace));
+  let coordinator;
+  if (values.coordinator !== undefined) {
+    if (values.title !== undefined) throw new UsageError('--title needs the embedded coordinator (drop --coordinator, or use `phasegate task add`)');
+    const sidecarKey = process.env.PHASEGATE_SIDECAR_KEY;
+    if (!sidecarKey) throw new UsageError('PHASEGATE_SIDECAR_KEY must be set with --coordinator');
+    const jwtSecret = process.env.PHASEGATE_JWT_SECRET ?? process.env.ORCHESTRATOR_JWT_SECRET;
+    coordinator = { url: values.coordinator, sidecarKey, ...(jwtSecret !== undefined && { jwtSecret }) };
+  }
+  return runAgent({
+    command,
+    workspace,
+    contractFile,
+    ...(values['agent-id'] !== undefined && { agentId: values['agent-id'] }),
+    ...(coordinator !== undefined && { coordinator }),
+    ...(values.task !== undefined && { taskId: values.task }),
+    ...(values.capability !== undefined && { capabilities: values.capability }),
+    ...(values.title !== undefined && {
+      newTask: { title: values.title, ...(values.description !== undefined && { description: values.description }), criteria: values.criteria ?? [] },
+    }),
+    logger: createLogger('phasegate-run', process.env.PHASEGATE_LOG_LEVEL ?? 'warn'),
+    report: (line) => process.stderr.write(`phasegate: ${line}\n`),
+  });
+}
+
+/** The workspace's own contract if it has one, else the default shipped with phasegate. */
+function defaultContract(workspace: string): string {
+  const own = resolve(workspace, 'agent_workflow.yaml');
+  return existsSync(own) ? own : resolve(packageRoot(), 'agent_workflow.yaml');
+}

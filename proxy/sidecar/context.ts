@@ -1,0 +1,30 @@
+/** Everything a method handler needs, built once by startSidecar. */
+import type { CompiledContract } from '../../core/contract/types.js';
+import type { Logger } from '../../core/log.js';
+import type { ClaimsCache } from '../../core/tokens/claims-cache.js';
+import type { TokenVerifier } from '../../core/tokens/types.js';
+import type { AuditLog } from '../audit/types.js';
+import type { Workspace } from '../tools/types.js';
+import type { CoordinatorClient } from './coordinator-client.js';
+import type { Session } from './session.js';
+import type { SidecarNotification } from './types.js';
+
+export interface SidecarContext {
+  readonly agentId: string;
+  readonly contract: CompiledContract;
+  readonly session: Session;
+  readonly coordinator: CoordinatorClient;
+  readonly audit: AuditLog;
+  readonly workspace: Workspace;
+  readonly verifier: TokenVerifier;
+  readonly cache: ClaimsCache;
+  readonly logger: Logger;
+  /** ms since epoch. */
+  readonly now: () => number;
+  /** Sends a notification to every connected agent (and to `onNotification` listeners). */
+  notify(n: SidecarNotification): void;
+  /** A fresh audit `call_id`. */
+  nextCallId(): string;
+  /** Sends the audit chain head to the coordinator; never throws (a failed checkpoint is logged and retried later). */
+  checkpoint(): Promise<void>;
+}

@@ -1,0 +1,62 @@
+/** Public shapes of the sidecar. */
+import type { TaskRecord } from '../../core/coordinator/types.js';
+import type { Logger } from '../../core/log.js';
+
+export interface SidecarOptions {
+  coordinatorUrl: string;
+  agentId: string;
+  /** The workspace root the agent works in. */
+  workspace: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Only loopback: the agent key is the sole credential, so the socket is not offered to the network. */
+  host?: '127.0.0.1';
+  /** Default WORKSPACE/.phasegate/audit. */
+  auditDir?: string;
+  /** The key the agent presents (SPEC §3 PHASEGATE_AGENT_KEY). Required. */
+  agentKey: string;
+  /** The key this sidecar presents to the coordinator. */
+  sidecarKey: string;
+  /** PHASEGATE_JWT_SECRET (HS256 mode) and PHASEGATE_ENFORCEMENT are read from here (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** ms since epoch. */
+  now?: () => number;
+  /** Lease heartbeat interval (default 15 s). */
+  heartbeatMs?: number;
+  /** Audit checkpoint interval (default 30 s). */
+  checkpointMs?: number;
+  /** Max in-flight calls per agent connection before reading pauses (default 32). */
+  maxInFlight?: number;
+}
+
+export interface ClaimParams {
+  capabilities?: string[];
+  task_id?: string;
+}
+
+/** `task.claim` result (SPEC §5). */
+export interface ClaimResult {
+  task: TaskRecord;
+  phase: string;
+  token: string;
+  lease_expires_at: string;
+}
+
+export type SidecarNotification =
+  | { method: 'phase.changed'; params: { phase: string; token: string } }
+  | { method: 'task.paused'; params: { reason: string } }
+  | { method: 'task.resumed'; params: Record<string, never> }
+  | { method: 'lease.lost'; params: Record<string, never> };
+
+export interface Sidecar {
+  /** ws://127.0.0.1:PORT/agent */
+  readonly url: string;
+  /** http://127.0.0.1:PORT */
+  readonly httpUrl: string;
+  /** Same as the agent's `task.claim` (idempotent while a task is held). */
+  claim(params?: ClaimParams): Promise<ClaimResult>;
+  /** Listens to the notifications agents receive; returns an unsubscribe function. */
+  onNotification(fn: (n: SidecarNotification) => void): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,61 @@
+/**
+ * Reading a checked path without trusting that it still names what was checked.
+ *
+ * Attack: between realpath() and open() the agent (via a command it runs) replaces
+ * `inside.txt` — or a folder above it — with a symlink to a secret outside the root.
+ * Defence: open with O_NOFOLLOW (a symlink as last component fails with ELOOP), then AFTER
+ * the open re-resolve the path and compare the inode the fresh path names with the inode
+ * of the open fd. Only if the path still resolves to the same real path and that path is
+ * the very file we hold is anything read — from the fd, never by name again.
+ */
+import { constants } from 'node:fs';
+import { lstat, open, realpath, type FileHandle } from 'node:fs/promises';
+import type { RealTarget } from './path-confinement.js';
+import { errnoCode, fromOsError, outsideWorkspace, toolFailed } from './tool-errors.js';
+
+// O_NONBLOCK: opening a FIFO planted in the workspace must not hang the sidecar.
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/** Reads a regular file at a confined real path; refuses if it changed under us. */
+export async function readVerified(target: RealTarget, maxBytes: number): Promise<Buffer> {
+  const fh = await openNoFollow(target);
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw toolFailed(st.isDirectory() ? 'EISDIR' : 'EINVAL', target.rel);
+    await verifySameFile(target, st.dev, st.ino);
+    if (st.size > maxBytes) throw toolFailed('EFBIG', target.rel, `file larger than ${maxBytes} bytes: ${target.rel}`);
+    return await fh.readFile();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function openNoFollow(target: RealTarget): Promise<FileHandle> {
+  try {
+    return await open(target.abs, READ_FLAGS);
+  } catch (err) {
+    // ELOOP: the last component became a symlink after the realpath check.
+    if (errnoCode(err) === 'ELOOP') throw outsideWorkspace(`path changed to a symlink during access: ${target.rel}`);
+    throw fromOsError(err, target.rel);
+  }
+}
+
+/**
+ * realpath-after-open + inode comparison. If a folder above the file was swapped for a
+ * symlink and swapped back, either the fresh realpath differs or the fresh lstat names a
+ * different inode than the fd — both refuse. A pass means: right now, the checked in-root
+ * path is exactly the file we hold open.
+ */
+export async function verifySameFile(target: RealTarget, dev: number, ino: number): Promise<void> {
+  let again: string;
+  let now: { dev: number; ino: number };
+  try {
+    again = await realpath(target.abs);
+    now = await lstat(again);
+  } catch {
+    throw outsideWorkspace(`path changed during access: ${target.rel}`);
+  }
+  if (again !== target.abs || now.dev !== dev || now.ino !== ino) {
+    throw outsideWorkspace(`path changed during access: ${target.rel}`);
+  }
+}

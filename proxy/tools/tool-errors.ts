@@ -1,0 +1,27 @@
+/**
+ * The two ways a workspace operation fails: the target is (or became) outside the root,
+ * or the operation ran and the OS said no.
+ */
+import { PhasegateError } from '../../core/errors.js';
+
+export function outsideWorkspace(message: string): PhasegateError {
+  return new PhasegateError('path_outside_workspace', message);
+}
+
+/** `tool_failed` with `detail` = "CODE: subject", e.g. "ENOENT: src/a.ts". */
+export function toolFailed(code: string, subject: string, message = `${code}: ${subject}`): PhasegateError {
+  return new PhasegateError('tool_failed', message, { detail: `${code}: ${subject}` });
+}
+
+/** Maps an fs/spawn error to `tool_failed`; anything without an errno code is rethrown as is. */
+export function fromOsError(err: unknown, subject: string): PhasegateError {
+  if (err instanceof PhasegateError) return err;
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string') return toolFailed(code, subject);
+  return toolFailed('EUNKNOWN', subject, err instanceof Error ? err.message : String(err));
+}
+
+export function errnoCode(err: unknown): string | undefined {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}

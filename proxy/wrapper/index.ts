@@ -1,0 +1,3 @@
+export { runAgent, type RunAgentOptions } from './run-agent.js';
+export { renderPrompt, type PromptInput } from './prompt.js';
+export { agentEnvironment, type AgentEnvVars } from './agent-env.js';

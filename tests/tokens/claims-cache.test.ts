@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { ClaimsCache, createIssuer, createVerifier, verifyCached, type PhaseClaims, type TokenVerifier } from '../../core/tokens/index.js';
+import { T0, grant, secret } from './token-fixtures.js';
+
+const nowSec = T0 / 1000;
+const issuer = createIssuer({ alg: 'HS256', secret }, { ttlSeconds: 600, now: () => T0 });
+const real = createVerifier({ alg: 'HS256', secret }, { now: () => T0 });
+
+/** The real verifier, counting its calls. */
+function counting(): TokenVerifier & { calls: number } {
+  const v = { calls: 0, verify: (t: string) => (v.calls++, real.verify(t)) };
+  return v;
+}
+
+const claims = (exp: number): PhaseClaims => ({ ...grant, iss: 'phasegate-coordinator', aud: 'phasegate', iat: nowSec, exp, jti: 'j' });
+
+describe('verifyCached', () => {
+  it('a hit does not call the verifier again', async () => {
+    const cache = new ClaimsCache();
+    const v = counting();
+    const token = await issuer.issue(grant);
+    const a = await verifyCached(cache, v, token, nowSec);
+    const b = await verifyCached(cache, v, token, nowSec + 10);
+    expect(v.calls).toBe(1);
+    expect(b).toBe(a);
+  });
+
+  it('concurrent misses for one token share one verification', async () => {
+    const cache = new ClaimsCache();
+    const v = counting();
+    const token = await issuer.issue(grant);
+    const all = await Promise.all(Array.from({ length: 5 }, () => verifyCached(cache, v, token, nowSec)));
+    expect(v.calls).toBe(1);
+    expect(new Set(all).size).toBe(1);
+  });
+
+  it('failures are not cached: a bad token is verified (and refused) every time', async () => {
+    const cache = new ClaimsCache();
+    const v = counting();
+    await expect(verifyCached(cache, v, 'a.b.c', nowSec)).rejects.toMatchObject({ code: 'token_invalid' });
+    await expect(verifyCached(cache, v, 'a.b.c', nowSec)).rejects.toMatchObject({ code: 'token_invalid' });
+    expect(v.calls).toBe(2);
+    expect(cache.size).toBe(0);
+  });
+
+  it('after exp the cache misses and the verifier reports token_expired', async () => {
+    const cache = new ClaimsCache();
+    const token = await issuer.issue(grant);
+    await verifyCached(cache, real, token, nowSec);
+    const t = T0 + 600_000;
+    const later = createVerifier({ alg: 'HS256', secret }, { now: () => t });
+    await expect(verifyCached(cache, later, token, t / 1000)).rejects.toMatchObject({ code: 'token_expired' });
+  });
+});
+
+describe('ClaimsCache', () => {
+  it('drops an entry whose exp <= now', () => {
+    const cache = new ClaimsCache();
+    cache.set('t', claims(nowSec + 5));
+    expect(cache.get('t', nowSec + 4)?.exp).toBe(nowSec + 5);
+    expect(cache.get('t', nowSec + 5)).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('is bounded and evicts the least recently used entry', () => {
+    const cache = new ClaimsCache(3);
+    for (const t of ['a', 'b', 'c']) cache.set(t, claims(nowSec + 100));
+    expect(cache.get('a', nowSec)).toBeDefined(); // a is now most recent; b is oldest
+    cache.set('d', claims(nowSec + 100));
+    expect(cache.size).toBe(3);
+    expect(cache.get('b', nowSec)).toBeUndefined();
+    expect(cache.get('a', nowSec)).toBeDefined();
+    expect(cache.get('d', nowSec)).toBeDefined();
+  });
+
+  it('the default bound is 10 000 entries', () => {
+    const cache = new ClaimsCache();
+    for (let i = 0; i < 10_050; i++) cache.set(`t${i}`, claims(nowSec + 100));
+    expect(cache.size).toBe(10_000);
+    expect(cache.get('t0', nowSec)).toBeUndefined();
+    expect(cache.get('t10049', nowSec)).toBeDefined();
+  });
+
+  it('rejects a non-positive bound', () => {
+    expect(() => new ClaimsCache(0)).toThrow(/maxEntries/);
+  });
+});
