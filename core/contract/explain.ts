@@ -78,8 +78,9 @@ function explainPhase(phase: CompiledPhase): string[] {
 function explainTransition(t: CompiledTransition, wf: CompiledWorkflow): string[] {
   const lines = [`To move from ${t.from} to ${t.to}${t.description === '' ? '' : ` (${t.description})`}:`];
   for (const name of t.requiresArtifacts) lines.push(`- submit the artifact \`${name}\`${artifactShape(wf.artifacts.get(name))}`);
-  if (t.gate !== undefined) {
-    for (const check of t.checks) lines.push(`- gate \`${t.gate}\` checks that ${CHECK_DESCRIPTIONS[check]} (\`${check}\`)`);
+  if (t.gate !== undefined && t.checks.length > 0) {
+    lines.push(`- pass the gate \`${t.gate}\`, which checks that:`);
+    for (const check of t.checks) lines.push(`  - ${CHECK_DESCRIPTIONS[check]} (\`${check}\`)`);
   }
   if (t.approval) lines.push('- a human must approve: the task waits in `awaiting_approval` until an operator decides');
   if (t.requiresArtifacts.length === 0 && t.checks.length === 0 && !t.approval) lines.push('- nothing: request it when ready');

@@ -38,10 +38,12 @@ export function checkPatterns(doc: unknown): PathIssue[] {
       for (const [tool, constraint] of Object.entries(recordAt(body, 'constraints'))) {
         const at = [...base, 'phases', phase, 'constraints', tool];
         for (const key of ['paths', 'deny'] as const) {
-          const list = arrayAt(constraint, key);
-          globs([...at, key], list, 'constraint');
-          for (const [glob, i] of stringItems(list)) {
-            if (glob === TEST_GLOBS_PLACEHOLDER && !hasTestGlobs) add([...at, key, i], `${TEST_GLOBS_PLACEHOLDER} used but workflow "${name}" declares no test_globs`);
+          for (const [glob, i] of stringItems(arrayAt(constraint, key))) {
+            const problem =
+              glob === TEST_GLOBS_PLACEHOLDER && !hasTestGlobs
+                ? `${TEST_GLOBS_PLACEHOLDER} used but workflow "${name}" declares no test_globs`
+                : globProblem(glob, 'constraint');
+            if (problem !== undefined) add([...at, key, i], problem);
           }
         }
         for (const [pattern, i] of stringItems(arrayAt(constraint, 'commands'))) {

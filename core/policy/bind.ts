@@ -19,6 +19,14 @@ const ALWAYS_PROTECTED = ['.phasegate/**', '.git/**'];
 
 const UNKNOWN_TOOL = D.deny('tool_not_allowed', 'unknown tool');
 
+/*
+ * `.phasegate/` holds the sidecar's audit log and, for an embedded coordinator, its LMDB
+ * store: no tool may read, list or search it either (reading the store would show other
+ * agents' artifacts; the audit log is the security team's, not the agent's).
+ */
+const PRIVATE_DIR = /^\.phasegate(?:\/|$)/i;
+const PRIVATE = D.deny('path_not_permitted', 'path is private to phasegate: .phasegate/');
+
 export interface BindOptions {
   /** Overrides the contract's enforcement mode (PHASEGATE_ENFORCEMENT). */
   readonly mode?: EnforcementMode;
@@ -34,6 +42,7 @@ class Policy implements BoundPolicy {
   private readonly strict: boolean;
   private readonly tools: ReadonlyMap<string, BoundTool>;
   private readonly protectedRe: RegExp | undefined;
+  private readonly contractSha: string;
 
   constructor(contract: CompiledContract, a: Assignment, mode: EnforcementMode) {
     const workflow = contract.workflows.get(a.workflow);
@@ -41,6 +50,7 @@ class Policy implements BoundPolicy {
     const phase = workflow.phases.get(a.phase);
     if (phase === undefined) throw new TypeError(`bindPolicy: unknown phase "${a.phase}" in workflow "${a.workflow}"`);
     this.assignment = Object.freeze({ ...a });
+    this.contractSha = contract.sha256;
     this.strict = mode !== 'permissive';
     const values: TemplateValues = { taskId: a.taskId, agentId: a.agentId };
     this.protectedRe = compileGlobs([...new Set([...contract.protectedGlobs, ...ALWAYS_PROTECTED])], values, true);
@@ -60,6 +70,8 @@ class Policy implements BoundPolicy {
     if (claims.task_id !== a.taskId || claims.sub !== a.agentId) return D.TOKEN_WRONG_TASK;
     if (!(claims.exp > nowSec)) return D.TOKEN_EXPIRED; // also refuses a NaN exp
     if (claims.phase !== a.phase || claims.epoch !== a.epoch) return D.TOKEN_SUPERSEDED;
+    // A token minted under another contract version grants nothing under this one.
+    if (claims.contract !== this.contractSha) return D.TOKEN_SUPERSEDED;
 
     const name = call.tool;
     if (typeof name !== 'string') return D.TOOL_NAME_INVALID;
@@ -79,6 +91,7 @@ class Policy implements BoundPolicy {
       const n = normalizeWorkspacePath(args[spec.pathKey] ?? '.');
       if (!n.ok) return D.deny(n.reason, n.message);
       path = n.path;
+      if (PRIVATE_DIR.test(path)) return PRIVATE;
       if (spec.writes && this.isProtected(path)) return D.deny('path_not_permitted', `path is protected: ${path}`, path);
       if (soft === undefined) {
         soft = this.globRefusal(t, path);
@@ -113,6 +126,7 @@ class Policy implements BoundPolicy {
     if (t === undefined) return UNKNOWN_TOOL;
     const n = normalizeWorkspacePath(realRelativePath);
     if (!n.ok) return D.deny(n.reason, n.message);
+    if (PRIVATE_DIR.test(n.path)) return PRIVATE;
     if (t.spec.writes && this.isProtected(n.path)) return D.deny('path_not_permitted', `path is protected: ${n.path}`, n.path);
     const refusal = this.globRefusal(t, n.path);
     if (refusal === undefined) return { decision: 'allow', path: n.path };

@@ -18,11 +18,11 @@ const PUNCTUATION = /[!-.:-@[-`{-~\s]/g;
  * id like `*` or `{a,b}` (or a task id crafted upstream) turning `work/{{ agent.id }}/**`
  * into `work/*\/**` and so opening every other agent's folder.
  */
-export function escapeGlobLiteral(value: string): string {
+function escapeGlobLiteral(value: string): string {
   return value.replace(PUNCTUATION, '\\$&');
 }
 
-export function expandTemplates(glob: string, values: TemplateValues): string {
+function expandTemplates(glob: string, values: TemplateValues): string {
   return glob.replace(TEMPLATE, (_m, key: string) =>
     escapeGlobLiteral(key === 'task.id' ? values.taskId : values.agentId),
   );

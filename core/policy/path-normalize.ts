@@ -38,11 +38,25 @@ export function normalizeWorkspacePath(input: unknown): NormalizedPath {
   if (DRIVE.test(input)) return outside(`path has a drive letter: ${input}`);
   // `~/x` means the home folder to shells and many libraries that might see it later.
   if (input.startsWith('~')) return outside(`path starts with ~: ${input}`);
+  if (isCanonical(input)) return { ok: true, path: input }; // the common case; skips normalize's copying
   let p = posix.normalize(input);
   if (p === '..' || p.startsWith('../')) return outside(`path escapes workspace: ${input}`);
   if (p.endsWith('/')) p = p.slice(0, -1);
   if (p === '.' || p === '') return ROOT;
   return { ok: true, path: p };
+}
+
+/** True when `p` has no empty, `.` or `..` segment (so no leading or trailing `/` either). */
+function isCanonical(p: string): boolean {
+  let start = 0;
+  for (let i = 0; i <= p.length; i++) {
+    if (i < p.length && p.charCodeAt(i) !== 0x2f) continue;
+    const len = i - start;
+    if (len === 0) return false;
+    if (len <= 2 && p.charCodeAt(start) === 0x2e && (len === 1 || p.charCodeAt(start + 1) === 0x2e)) return false;
+    start = i + 1;
+  }
+  return true;
 }
 
 /**

@@ -39,7 +39,8 @@ export function createIssuer(opts: IssuerKeyOptions, config: IssuerConfig): Toke
     if (!(opts.secret instanceof Uint8Array) || opts.secret.byteLength < MIN_SECRET_BYTES) {
       throw new TypeError(`"secret" must be a Uint8Array of at least ${MIN_SECRET_BYTES} bytes`);
     }
-    key = opts.secret;
+    // A copy: a caller reusing or zeroing its buffer later must not change what we sign or verify with.
+    key = new Uint8Array(opts.secret);
     header = { alg: 'HS256' };
     // The shared secret is never published: HS256 verifiers get it out of band.
     published = [];

@@ -48,7 +48,8 @@ export function createVerifier(opts: VerifierKeyOptions, config: VerifierConfig 
     if (!(opts.secret instanceof Uint8Array) || opts.secret.byteLength < MIN_SECRET_BYTES) {
       throw new TypeError(`"secret" must be a Uint8Array of at least ${MIN_SECRET_BYTES} bytes`);
     }
-    key = opts.secret;
+    // A copy: a caller reusing or zeroing its buffer later must not change what we sign or verify with.
+    key = new Uint8Array(opts.secret);
   } else {
     throw new TypeError('"alg" must be "EdDSA" or "HS256"');
   }

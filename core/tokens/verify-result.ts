@@ -34,7 +34,9 @@ export function claimsFromPayload(p: JWTPayload): PhaseClaims {
   if (!Number.isSafeInteger(p.epoch) || (p.epoch as number) < 0) throw bad('epoch', 'a non-negative integer');
   const tools = p.allowed_tools;
   if (!Array.isArray(tools) || !tools.every((t): t is string => typeof t === 'string')) throw bad('allowed_tools', 'an array of strings');
-  if (typeof p.iat !== 'number' || typeof p.exp !== 'number') throw bad('exp', 'a number');
+  for (const claim of ['iat', 'exp'] as const) {
+    if (typeof p[claim] !== 'number') throw bad(claim, 'a number');
+  }
   return Object.freeze({
     iss: TOKEN_ISSUER,
     aud: TOKEN_AUDIENCE,
@@ -44,8 +46,8 @@ export function claimsFromPayload(p: JWTPayload): PhaseClaims {
     allowed_tools: Object.freeze([...tools]),
     epoch: p.epoch as number,
     contract: p.contract,
-    iat: p.iat,
-    exp: p.exp,
+    iat: p.iat as number,
+    exp: p.exp as number,
     jti: p.jti as string,
   });
 }

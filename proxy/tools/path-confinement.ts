@@ -8,7 +8,7 @@
  */
 import { lstat, realpath } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { isInsideRoot, normalizeWorkspacePath } from '../../core/policy/path-normalize.js';
+import { isInsideRoot, normalizeWorkspacePath } from '../../core/policy/index.js';
 import type { RealPathCheck } from './types.js';
 import { errnoCode, fromOsError, outsideWorkspace, toolFailed } from './tool-errors.js';
 

@@ -20,10 +20,10 @@ const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBL
 export async function readVerified(target: RealTarget, maxBytes: number): Promise<Buffer> {
   const fh = await openNoFollow(target);
   try {
-    const st = await fh.stat();
+    const st = await fh.stat({ bigint: true });
     if (!st.isFile()) throw toolFailed(st.isDirectory() ? 'EISDIR' : 'EINVAL', target.rel);
     await verifySameFile(target, st.dev, st.ino);
-    if (st.size > maxBytes) throw toolFailed('EFBIG', target.rel, `file larger than ${maxBytes} bytes: ${target.rel}`);
+    if (st.size > BigInt(maxBytes)) throw toolFailed('EFBIG', target.rel, `file larger than ${maxBytes} bytes: ${target.rel}`);
     return await fh.readFile();
   } finally {
     await fh.close();
@@ -46,12 +46,12 @@ async function openNoFollow(target: RealTarget): Promise<FileHandle> {
  * different inode than the fd — both refuse. A pass means: right now, the checked in-root
  * path is exactly the file we hold open.
  */
-export async function verifySameFile(target: RealTarget, dev: number, ino: number): Promise<void> {
+export async function verifySameFile(target: RealTarget, dev: bigint, ino: bigint): Promise<void> {
   let again: string;
-  let now: { dev: number; ino: number };
+  let now: { dev: bigint; ino: bigint };
   try {
     again = await realpath(target.abs);
-    now = await lstat(again);
+    now = await lstat(again, { bigint: true });
   } catch {
     throw outsideWorkspace(`path changed during access: ${target.rel}`);
   }

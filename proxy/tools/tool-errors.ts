@@ -8,9 +8,14 @@ export function outsideWorkspace(message: string): PhasegateError {
   return new PhasegateError('path_outside_workspace', message);
 }
 
-/** `tool_failed` with `detail` = "CODE: subject", e.g. "ENOENT: src/a.ts". */
+/** `tool_failed` whose `detail` says why (by default "CODE: subject", e.g. "ENOENT: src/a.ts"); `errno` is the code. */
 export function toolFailed(code: string, subject: string, message = `${code}: ${subject}`): PhasegateError {
-  return new PhasegateError('tool_failed', message, { detail: `${code}: ${subject}` });
+  return new PhasegateError('tool_failed', message, { detail: message, errno: code });
+}
+
+/** True for a `tool_failed` raised from the OS error `code` (e.g. a file deleted meanwhile: ENOENT). */
+export function isToolFailure(err: unknown, code: string): boolean {
+  return err instanceof PhasegateError && err.code === 'tool_failed' && err.detail?.['errno'] === code;
 }
 
 /** Maps an fs/spawn error to `tool_failed`; anything without an errno code is rethrown as is. */

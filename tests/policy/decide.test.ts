@@ -88,7 +88,7 @@ describe('decide: paths', () => {
   });
   it('path_not_permitted outside the allow-list, and for an explicit empty allow-list', () => {
     expect(reasonOf('TDD', { tool: 'write_file', args: { path: 'src/a.ts', content: '' } })).toBe('path_not_permitted');
-    expect(reasonOf('TDD', { tool: 'write_file', args: { path: 'tests', content: '' } })).toBe('allow' === 'allow' ? undefined : '');
+    expect(reasonOf('TDD', { tool: 'write_file', args: { path: 'testsuite/a.ts', content: '' } })).toBe('path_not_permitted');
     expect(reasonOf('EMPTY', { tool: 'write_file', args: { path: 'a', content: '' } })).toBe('path_not_permitted');
   });
   it('deny globs win over the allow-list; `**/*.env` (dot: true) catches a bare .env', () => {

@@ -1,3 +1,4 @@
+import { generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createIssuer, createVerifier } from '../../core/tokens/index.js';
 import { T0, edKey, grant, parts, secret, unb64 } from './token-fixtures.js';
@@ -47,8 +48,10 @@ describe('issue → verify round trip', () => {
 });
 
 describe('construction validates options', () => {
-  it('issuer: bad ttl, short secret, private publicJwk, empty kid, unknown alg', async () => {
+  it('issuer: bad ttl, short secret, public key as privateKey, private publicJwk, empty kid, unknown alg', async () => {
     const key = await edKey();
+    const { publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    expect(() => createIssuer({ alg: 'EdDSA', ...key, privateKey: publicKey }, { ttlSeconds: 60 })).toThrow(/privateKey/);
     expect(() => createIssuer({ alg: 'HS256', secret }, { ttlSeconds: 0 })).toThrow(/ttlSeconds/);
     expect(() => createIssuer({ alg: 'HS256', secret: new Uint8Array(31) }, { ttlSeconds: 60 })).toThrow(/secret/);
     expect(() => createIssuer({ alg: 'EdDSA', ...key, publicJwk: { ...key.publicJwk, d: 'x' } }, { ttlSeconds: 60 })).toThrow(/publicJwk/);

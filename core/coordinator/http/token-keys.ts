@@ -1,5 +1,6 @@
 /** Builds the token issuer and verifier for the configured mode (HS256 secret or the data dir's Ed25519 key). */
-import { createIssuer, createVerifier, loadOrCreateSigningKey, resolveTokenMode } from '../../tokens/index.js';
+import { join } from 'node:path';
+import { SIGNING_KEY_FILE, createIssuer, createVerifier, loadOrCreateSigningKey, resolveTokenMode } from '../../tokens/index.js';
 import type { TokenIssuer, TokenVerifier } from '../../tokens/types.js';
 
 export async function createTokenKeys(opts: {
@@ -15,5 +16,5 @@ export async function createTokenKeys(opts: {
   }
   const key = await loadOrCreateSigningKey(opts.dataDir);
   const issuer = createIssuer({ alg: 'EdDSA', privateKey: key.privateKey, publicJwk: key.publicJwk, kid: key.kid }, config);
-  return { issuer, verifier: createVerifier({ alg: 'EdDSA', jwks: issuer.jwks() }, { now: opts.now }), signingKeyFile: 'signing-key.json' };
+  return { issuer, verifier: createVerifier({ alg: 'EdDSA', jwks: issuer.jwks() }, { now: opts.now }), signingKeyFile: join(opts.dataDir, SIGNING_KEY_FILE) };
 }

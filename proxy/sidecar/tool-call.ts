@@ -1,0 +1,117 @@
+/**
+ * THE hot path: `tool.call` → claims (cache; verify only on a miss) → policy.decide → audit
+ * `call` record → execute → audit `result` record. On a cache hit the decision is made
+ * synchronously: no signature check, no I/O before it; the one await is the audit append.
+ */
+import { PhasegateError } from '../../core/errors.js';
+import { verifyCached } from '../../core/tokens/claims-cache.js';
+import type { PhaseClaims } from '../../core/tokens/types.js';
+import type { BoundPolicy, Decision, ToolCall } from '../../core/policy/types.js';
+import { redactArgs } from '../audit/index.js';
+import type { AuditEntry } from '../audit/types.js';
+import type { SidecarContext } from './context.js';
+import { wireReasonOf } from './rpc-errors.js';
+import { executeTool } from './tool-exec.js';
+import { stateRefusal } from './token-check.js';
+
+type Params = { readonly token?: unknown; readonly tool?: unknown; readonly args?: unknown };
+
+/** Runs one tool call; resolves to the tool's result or rejects with a PhasegateError. */
+export function toolCall(ctx: SidecarContext, params: unknown): Promise<unknown> {
+  const callId = ctx.nextCallId();
+  const p: Params = typeof params === 'object' && params !== null && !Array.isArray(params) ? params : {};
+  const early =
+    p === params ? stateRefusal(ctx.session.state) : new PhasegateError('invalid_params', 'params must be an object {token, tool, args}');
+  if (early !== undefined) return refuse(ctx, callId, p, early);
+  const token = p.token;
+  if (typeof token !== 'string' || token.length === 0) return refuse(ctx, callId, p, new PhasegateError('token_missing', 'params.token is required'));
+  const nowSec = Math.floor(ctx.now() / 1000);
+  const hit = ctx.cache.get(token, nowSec);
+  if (hit !== undefined) return decided(ctx, callId, p, hit, nowSec);
+  return verifyCached(ctx.cache, ctx.verifier, token, nowSec).then(
+    (claims) => decided(ctx, callId, p, claims, nowSec),
+    (err: unknown) => refuse(ctx, callId, p, err instanceof PhasegateError ? err : new PhasegateError('token_invalid', 'token could not be verified')),
+  );
+}
+
+async function decided(ctx: SidecarContext, callId: string, p: Params, claims: PhaseClaims, nowSec: number): Promise<unknown> {
+  const policy = ctx.session.policy;
+  // Re-read after a possible verify await: the lease may have been lost or the task paused meanwhile.
+  const refusal = stateRefusal(ctx.session.state);
+  if (refusal !== undefined || policy === undefined) return refuse(ctx, callId, p, refusal ?? new PhasegateError('no_task', 'no task claimed'));
+  const d = policy.decide(claims, p as ToolCall, nowSec);
+  await appendOrRefuse(ctx, callRecord(ctx, callId, p, d.decision, d.reason ?? null));
+  if (d.decision === 'deny') {
+    const reason = d.reason ?? 'tool_not_allowed';
+    ctx.logger.info({ event: 'tool_call_denied', call_id: callId, tool: p.tool, reason }, 'tool_call_denied');
+    throw new PhasegateError(reason, d.message ?? reason, d.path === undefined ? undefined : { path: d.path });
+  }
+  ctx.logger.debug({ event: 'tool_call_allowed', call_id: callId, tool: p.tool, decision: d.decision }, 'tool_call_allowed');
+  return run(ctx, callId, policy, p, d);
+}
+
+async function run(ctx: SidecarContext, callId: string, policy: BoundPolicy, p: Params, d: Decision): Promise<unknown> {
+  const tool = p.tool as string;
+  const t0 = performance.now();
+  try {
+    const done = await executeTool(ctx, policy, tool, p.args as Readonly<Record<string, unknown>>, d);
+    await appendResult(ctx, callId, policy, tool, done.result, t0);
+    return done.value;
+  } catch (err) {
+    const failure = err instanceof PhasegateError ? err : new PhasegateError('tool_failed', 'tool failed', { detail: (err as Error).message });
+    await appendResult(ctx, callId, policy, tool, { ok: false, error: wireReasonOf(failure.code) }, t0);
+    throw failure;
+  }
+}
+
+/** A refusal before any decision (no task, token problems, bad params): still audited, as SPEC §9 demands. */
+async function refuse(ctx: SidecarContext, callId: string, p: Params, err: PhasegateError): Promise<never> {
+  await appendOrRefuse(ctx, callRecord(ctx, callId, p, 'deny', wireReasonOf(err.code)));
+  ctx.logger.info({ event: 'tool_call_denied', call_id: callId, tool: p.tool, reason: err.code }, 'tool_call_denied');
+  throw err;
+}
+
+function callRecord(ctx: SidecarContext, callId: string, p: Params, decision: Decision['decision'], reason: string | null): AuditEntry {
+  const a = ctx.session.assignment;
+  const tool = typeof p.tool === 'string' ? p.tool : null;
+  return {
+    type: 'call',
+    call_id: callId,
+    agent_id: ctx.agentId,
+    task_id: a?.taskId ?? null,
+    phase: a?.phase ?? null,
+    tool,
+    args: tool === null ? null : redactArgs(tool, p.args),
+    decision,
+    reason,
+    result: null,
+    duration_us: null,
+  };
+}
+
+/** Fail closed: no record, no execution (the agent sees -32004). */
+async function appendOrRefuse(ctx: SidecarContext, entry: AuditEntry): Promise<void> {
+  try {
+    await ctx.audit.append(entry);
+  } catch (err) {
+    ctx.logger.error({ event: 'audit_append_failed', err: (err as Error).message }, 'audit_append_failed');
+    throw new PhasegateError('audit_unavailable', 'the audit record could not be written; nothing was executed');
+  }
+}
+
+/**
+ * The tool already ran, so a lost `result` record cannot un-run it: we log loudly and still
+ * answer; the chain stays verifiable (the `call` record shows the call was allowed).
+ */
+async function appendResult(ctx: SidecarContext, callId: string, policy: BoundPolicy, tool: string, result: AuditEntry['result'], t0: number): Promise<void> {
+  const a = policy.assignment;
+  const entry: AuditEntry = {
+    type: 'result', call_id: callId, agent_id: ctx.agentId, task_id: a.taskId, phase: a.phase, tool,
+    args: null, decision: null, reason: null, result, duration_us: Math.round((performance.now() - t0) * 1000),
+  };
+  try {
+    await ctx.audit.append(entry);
+  } catch (err) {
+    ctx.logger.error({ event: 'audit_result_lost', call_id: callId, err: (err as Error).message }, 'audit_result_lost');
+  }
+}

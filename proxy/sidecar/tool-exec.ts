@@ -1,0 +1,70 @@
+/** Runs an allowed tool call in the workspace and says what its audit `result` record holds. */
+import { PhasegateError } from '../../core/errors.js';
+import type { BoundPolicy, Decision } from '../../core/policy/types.js';
+import type { AuditRecord } from '../audit/types.js';
+import type { RealPathCheck } from '../tools/types.js';
+import type { SidecarContext } from './context.js';
+
+export interface Executed {
+  readonly value: unknown;
+  readonly result: NonNullable<AuditRecord['result']>;
+}
+
+type Args = Readonly<Record<string, unknown>>;
+
+/**
+ * Symlinks are resolved by the workspace; the real path is then held to the same globs and
+ * protected paths as the requested one, so `docs/plans/x -> ../src/app.ts` cannot write source in PLAN.
+ */
+function realPathCheck(policy: BoundPolicy, tool: string): RealPathCheck {
+  return (real) => {
+    const d = policy.checkRealPath(tool, real);
+    if (d.decision === 'deny') throw new PhasegateError(d.reason ?? 'path_not_permitted', d.message ?? `path not permitted: ${real}`, { path: real });
+  };
+}
+
+/** `decision` is allow or would_deny; its `path`/`argv` are the normalized values decide() produced. */
+export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool: string, args: Args, decision: Decision): Promise<Executed> {
+  const ws = ctx.workspace;
+  const path = decision.path ?? '.';
+  const recheck = realPathCheck(policy, tool);
+  const optStr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  switch (tool) {
+    case 'read_file': {
+      const r = await ws.readFile(path, recheck);
+      return { value: r, result: { ok: true, bytes: r.bytes } };
+    }
+    case 'write_file': {
+      const r = await ws.writeFile(path, args.content as string, recheck);
+      return { value: r, result: { ok: true, bytes: r.bytes } };
+    }
+    case 'edit_file':
+      return { value: await ws.editFile(path, args.old as string, args.new as string, recheck), result: { ok: true } };
+    case 'list_files':
+      return { value: await ws.listFiles(path, optStr(args.pattern), recheck), result: { ok: true } };
+    case 'search':
+      return { value: await ws.search(args.query as string, path, optStr(args.pattern), recheck), result: { ok: true } };
+    case 'delete_file':
+      return { value: await ws.deleteFile(path, recheck), result: { ok: true } };
+    case 'run_command': {
+      if (decision.argv === undefined) throw new PhasegateError('invalid_params', 'run_command needs argv or command');
+      const timeoutMs = typeof args.timeout_ms === 'number' ? args.timeout_ms : undefined;
+      const r = await ws.runCommand(decision.argv, timeoutMs === undefined ? { cwd: path } : { cwd: path, timeoutMs });
+      return { value: r, result: { ok: true, exit_code: r.exit_code } };
+    }
+    case 'run_tests':
+      return runTests(ctx, policy);
+    default:
+      throw new PhasegateError('tool_not_allowed', `unknown tool ${tool}`);
+  }
+}
+
+/** The contract's test command, never the agent's: its result is evidence for the gates. */
+async function runTests(ctx: SidecarContext, policy: BoundPolicy): Promise<Executed> {
+  const tests = ctx.contract.workflows.get(policy.assignment.workflow)?.tests;
+  if (tests === undefined) throw new PhasegateError('tool_failed', 'the workflow declares no test command', { detail: 'no tests.command in the contract' });
+  const r = await ctx.workspace.runTests(tests.argv, { timeoutMs: tests.timeoutMs });
+  const { phase, epoch } = policy.assignment;
+  ctx.session.recordTestRun({ phase, epoch, exit_code: r.exit_code, passed: r.passed, failed: r.failed, at: new Date(ctx.now()).toISOString() });
+  return { value: r, result: { ok: true, exit_code: r.exit_code } };
+}

@@ -1,0 +1,69 @@
+/** read_file, write_file, edit_file, delete_file: confinement check, then a verified use. */
+import { resolveEntry, resolveExisting, resolveForCreate } from './path-confinement.js';
+import { readVerified } from './safe-read.js';
+import { unlinkVerified, writeVerified } from './safe-write.js';
+import { toolFailed } from './tool-errors.js';
+import type { RealPathCheck } from './types.js';
+
+export interface FileToolLimits {
+  readonly root: string;
+  /** Largest file read_file/edit_file will load (a reply must fit a frame). */
+  readonly maxFileBytes: number;
+}
+
+export async function readFileTool(
+  l: FileToolLimits,
+  path: string,
+  recheck: RealPathCheck,
+): Promise<{ content: string; bytes: number }> {
+  const target = await resolveExisting(l.root, path, recheck);
+  const buf = await readVerified(target, l.maxFileBytes);
+  return { content: buf.toString('utf8'), bytes: buf.length };
+}
+
+export async function writeFileTool(
+  l: FileToolLimits,
+  path: string,
+  content: string,
+  recheck: RealPathCheck,
+): Promise<{ bytes: number }> {
+  const target = await resolveForCreate(l.root, path, recheck);
+  const data = Buffer.from(content, 'utf8');
+  await writeVerified(l.root, target, data);
+  return { bytes: data.length };
+}
+
+export async function editFileTool(
+  l: FileToolLimits,
+  path: string,
+  oldText: string,
+  newText: string,
+  recheck: RealPathCheck,
+): Promise<{ replacements: number }> {
+  const target = await resolveExisting(l.root, path, recheck);
+  const text = (await readVerified(target, l.maxFileBytes)).toString('utf8');
+  const count = countOccurrences(text, oldText);
+  if (count !== 1) {
+    const why = oldText === '' ? 'old text is empty' : count === 0 ? 'old text not found' : `old text occurs ${count} times`;
+    throw toolFailed('EMATCH', target.rel, `${why}: ${target.rel}`);
+  }
+  const at = text.indexOf(oldText);
+  const edited = text.slice(0, at) + newText + text.slice(at + oldText.length);
+  // The same real target, written the safe way (no parent folders to create).
+  await writeVerified(l.root, { ...target, missingDirs: [] }, Buffer.from(edited, 'utf8'));
+  return { replacements: 1 };
+}
+
+export async function deleteFileTool(l: FileToolLimits, path: string, recheck: RealPathCheck): Promise<{ deleted: true }> {
+  const target = await resolveEntry(l.root, path, recheck);
+  await unlinkVerified(target);
+  return { deleted: true };
+}
+
+/** Non-overlapping occurrences; an empty `old` is "everywhere", i.e. never exactly once. */
+function countOccurrences(text: string, needle: string): number {
+  if (needle === '') return Number.POSITIVE_INFINITY;
+  let n = 0;
+  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) n++;
+  return n;
+}

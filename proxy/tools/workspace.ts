@@ -1,0 +1,91 @@
+/** `createWorkspace`: the sidecar's executor for the built-in tools of SPEC §5, confined to one root. */
+import { realpath, stat } from 'node:fs/promises';
+import { PhasegateError } from '../../core/errors.js';
+import { createLogger, type Logger } from '../../core/log.js';
+import { scrubEnv } from './child-env.js';
+import { deleteFileTool, editFileTool, readFileTool, writeFileTool, type FileToolLimits } from './file-tools.js';
+import { listFilesTool, searchTool } from './find-tools.js';
+import { hashFiles } from './hash-files.js';
+import { resolveExisting } from './path-confinement.js';
+import { execute } from './run-command.js';
+import { parseTestCounts } from './test-counts.js';
+import { toolFailed } from './tool-errors.js';
+import type { Workspace } from './types.js';
+
+export interface WorkspaceOptions {
+  /** Per-stream cap on command output (default 1 MiB); past it `truncated: true`. */
+  readonly maxOutputBytes?: number;
+  /** Command timeout when the call names none (default 120 000 ms). */
+  readonly defaultTimeoutMs?: number;
+  /** Largest file read_file/edit_file/hashFiles load (default 8 MiB, the wire's frame limit). */
+  readonly maxFileBytes?: number;
+  /** Base environment for commands, scrubbed before use (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Secret-named variables the operator lets commands see (never the PHASEGATE_ or ORCHESTRATOR_ ones). */
+  readonly keepEnv?: readonly string[];
+  readonly logger?: Logger;
+}
+
+const MiB = 1024 * 1024;
+/** setTimeout's ceiling; a larger agent-supplied timeout would fire at once instead. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Folders have no real-path constraint of their own for commands; confinement still applies. */
+const NO_RECHECK = (): void => undefined;
+
+function positiveInt(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer`);
+  return value;
+}
+
+/** Opens a workspace at `root` (realpath'ed once, here). Throws TypeError on a bad option or root. */
+export async function createWorkspace(root: string, opts: WorkspaceOptions = {}): Promise<Workspace> {
+  if (typeof root !== 'string' || root === '') throw new TypeError('root must be a non-empty string');
+  const maxOutputBytes = positiveInt('maxOutputBytes', opts.maxOutputBytes, MiB);
+  const defaultTimeoutMs = positiveInt('defaultTimeoutMs', opts.defaultTimeoutMs, 120_000);
+  const maxFileBytes = positiveInt('maxFileBytes', opts.maxFileBytes, 8 * MiB);
+  const realRoot = await realpath(root).catch(() => undefined);
+  if (realRoot === undefined || !(await stat(realRoot)).isDirectory()) throw new TypeError(`root is not a folder: ${root}`);
+  const logger = opts.logger ?? createLogger('tools');
+  const env = scrubEnv(opts.env ?? process.env, opts.keepEnv);
+  const limits: FileToolLimits = { root: realRoot, maxFileBytes };
+
+  /** Confinement refusals are logged here once; the sidecar audits the call itself. */
+  const logged = async <T>(path: string, op: Promise<T>): Promise<T> => {
+    try {
+      return await op;
+    } catch (err) {
+      if (err instanceof PhasegateError && err.code === 'path_outside_workspace') {
+        logger.warn({ path, message: err.message }, 'confinement_refused');
+      }
+      throw err;
+    }
+  };
+
+  const run = async (argv: readonly string[], cwd: string, timeoutMs: number | undefined) => {
+    const dir = await logged(cwd, resolveExisting(realRoot, cwd, NO_RECHECK));
+    if (!(await stat(dir.abs)).isDirectory()) throw toolFailed('ENOTDIR', dir.rel);
+    const t = timeoutMs === undefined ? defaultTimeoutMs : positiveInt('timeoutMs', timeoutMs, defaultTimeoutMs);
+    return execute(argv, { cwd: dir.abs, timeoutMs: Math.min(t, MAX_TIMER_MS), maxOutputBytes, env, logger });
+  };
+
+  return {
+    root: realRoot,
+    readFile: (path, recheck) => logged(path, readFileTool(limits, path, recheck)),
+    writeFile: (path, content, recheck) => logged(path, writeFileTool(limits, path, content, recheck)),
+    editFile: (path, o, n, recheck) => logged(path, editFileTool(limits, path, o, n, recheck)),
+    deleteFile: (path, recheck) => logged(path, deleteFileTool(limits, path, recheck)),
+    listFiles: (path, pattern, recheck) => logged(path, listFilesTool(realRoot, path, pattern, recheck)),
+    search: (query, path, pattern, recheck) => logged(path, searchTool(realRoot, query, path, pattern, recheck)),
+    async runCommand(argv, o) {
+      const r = await run(argv, o.cwd, o.timeoutMs);
+      return { exit_code: r.exit_code, stdout: r.stdout, stderr: r.stderr, duration_ms: r.duration_ms, truncated: r.truncated };
+    },
+    async runTests(argv, o) {
+      const r = await run(argv, '.', o.timeoutMs);
+      const counts = parseTestCounts(r.tail, r.exit_code);
+      return { exit_code: r.exit_code, ...counts, duration_ms: r.duration_ms, output: r.combined };
+    },
+    hashFiles: (globs) => hashFiles(realRoot, globs, maxFileBytes),
+  };
+}
