@@ -5,6 +5,7 @@ const modules: Record<string, () => Promise<BenchModule>> = {
   policy: () => import('./policy.bench.js'),
   tokens: () => import('./tokens.bench.js'),
   coordinator: () => import('./coordinator.bench.js'),
+  'coordinator-http': () => import('./coordinator-http.bench.js'),
   sidecar: () => import('./sidecar.bench.js'),
 };
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { verifyAudit, type AuditRecord } from '../../proxy/audit/index.js';
 import { callEntry, openLog, readLines, removeTempDirs, tempDir, writeLines, writeRecords } from './helpers.js';
@@ -65,7 +65,6 @@ describe('rotation', () => {
   it('removing a whole rotated file fails at the first line of the next one', async () => {
     const dir = await tempDir();
     await writeRecords(dir, 60, { maxBytes: MAX });
-    const { rm } = await import('node:fs/promises');
     await rm(join(dir, 'tool_audit.2.jsonl'));
     expect(await verifyAudit(dir)).toMatchObject({ ok: false, file: join(dir, 'tool_audit.3.jsonl'), line: 1, problem: 'seq_mismatch' });
   });
