@@ -20,17 +20,24 @@ export function hashRecord(recordWithoutHash: Readonly<Record<string, unknown>>)
   return sha256Hex(canonicalJson(rest));
 }
 
+/** The record's members in sorted order; `hash` goes between `duration_us` and `phase`. */
+const BEFORE_HASH = ['agent_id', 'args', 'call_id', 'decision', 'duration_us'] as const;
+const AFTER_HASH = ['phase', 'prev', 'reason', 'result', 'seq', 'task_id', 'tool', 'ts', 'type'] as const;
+
+function members(record: Omit<AuditRecord, 'hash'>, keys: readonly (keyof Omit<AuditRecord, 'hash'>)[]): string {
+  let out = '';
+  for (const key of keys) out += `${out === '' ? '' : ','}"${key}":${canonicalJson(record[key] ?? null)}`;
+  return out;
+}
+
 /**
  * Computes `hash` and the exact line to write, serializing each member once: the hashed
- * text and the stored line differ only by the `"hash"` member inserted at its sorted place.
+ * text and the stored line differ only by the `"hash"` member at its sorted place. Absent
+ * members are written as null, so the line always carries every SPEC §9 field.
  */
 export function sealRecord(unsealed: Omit<AuditRecord, 'hash'>): { record: AuditRecord; line: string } {
-  const source = unsealed as unknown as Record<string, unknown>;
-  const keys = Object.keys(source).filter((key) => key !== 'hash' && source[key] !== undefined).sort();
-  const members = keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(source[key])}`);
-  const hash = sha256Hex(`{${members.join(',')}}`);
-  let at = keys.findIndex((key) => key > 'hash');
-  if (at < 0) at = keys.length;
-  members.splice(at, 0, `"hash":"${hash}"`);
-  return { record: { ...unsealed, hash }, line: `{${members.join(',')}}\n` };
+  const before = members(unsealed, BEFORE_HASH);
+  const after = members(unsealed, AFTER_HASH);
+  const hash = sha256Hex(`{${before},${after}}`);
+  return { record: { ...unsealed, hash }, line: `{${before},"hash":"${hash}",${after}}\n` };
 }

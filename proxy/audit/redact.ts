@@ -5,9 +5,9 @@ const SECRET_KEY = /(secret|token|password|passwd|api[_-]?key|authorization|priv
 /** Top-level args that carry file contents: stored as a digest, so the log proves what was written without copying it. */
 const CONTENT_KEYS = new Set(['content', 'old', 'new']);
 /** Any single string above this is stored as a digest (bounds record size). */
-export const MAX_STRING_BYTES = 4096;
+const MAX_STRING_BYTES = 4096;
 /** Redacted args whose canonical JSON exceeds this are stored as one digest. */
-export const MAX_ARGS_BYTES = 64 * 1024;
+const MAX_ARGS_BYTES = 64 * 1024;
 const MAX_DEPTH = 16;
 export const REDACTED = '[redacted]';
 

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PhasegateError } from '../../core/errors.js';
 import { createLogger, type Logger } from '../../core/log.js';
-import { AuditFile, WriteFailure } from './audit-file.js';
+import { AuditFile } from './audit-file.js';
 import { sealRecord } from './chain.js';
 import { readChainHead, type ChainHead } from './chain-head.js';
 import { listAuditFiles } from './files.js';
@@ -15,20 +15,14 @@ export interface AuditLogOptions {
   readonly maxBytes?: number;
   readonly now?: () => number;
   readonly logger?: Logger;
-  /** fdatasync after every write: survives power loss, at the cost of a disk flush per batch (default false). */
+  /**
+   * fdatasync after every record: the record survives power loss, not just a process crash,
+   * at the cost of a disk flush per record during which the event loop waits (default false).
+   */
   readonly fsync?: boolean;
 }
 
-interface Pending {
-  readonly entry: AuditEntry;
-  readonly resolve: (record: AuditRecord) => void;
-  readonly reject: (err: unknown) => void;
-}
-
 const RECORD_TYPES = new Set<string>(['call', 'result', 'transition', 'session']);
-
-/** Records written per write(2): concurrent appends coalesce, keeping order. */
-const MAX_BATCH = 256;
 
 function unavailable(message: string, cause?: unknown): PhasegateError {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
@@ -45,22 +39,22 @@ export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new TypeError('"maxBytes" must be a positive integer');
   const logger = opts.logger ?? createLogger('audit');
   let head: ChainHead;
+  let file: AuditFile;
   try {
     await mkdir(opts.dir, { recursive: true, mode: 0o700 });
     head = await readChainHead((await listAuditFiles(opts.dir)).files);
+    file = new AuditFile(opts.dir, maxBytes, opts.fsync ?? false, logger);
+    // Open now: an unusable directory stops the sidecar at start, not on the first call.
+    file.open();
   } catch (err) {
     if (err instanceof PhasegateError) throw err;
     throw unavailable(`cannot open audit log in ${opts.dir}`, err);
   }
   logger.info({ dir: opts.dir, seq: head.seq }, 'audit_opened');
-  const file = new AuditFile(opts.dir, maxBytes, opts.fsync ?? false, logger);
   return new ChainWriter(file, head, opts.now ?? Date.now, logger);
 }
 
 class ChainWriter implements AuditLog {
-  private pending: Pending[] = [];
-  private running = false;
-  private idle: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(
@@ -70,15 +64,27 @@ class ChainWriter implements AuditLog {
     private readonly log: Logger,
   ) {}
 
-  append(entry: AuditEntry): Promise<AuditRecord> {
-    if (this.closed) return Promise.reject(unavailable('audit log is closed'));
-    return new Promise((resolve, reject) => {
-      this.pending.push({ entry, resolve, reject });
-      if (!this.running) {
-        this.running = true;
-        this.idle = this.drain();
-      }
-    });
+  /**
+   * Seals the entry onto the current head and writes it before returning, so records land
+   * in call order with nothing in between; the head moves only once the line is in the file.
+   */
+  async append(entry: AuditEntry): Promise<AuditRecord> {
+    if (this.closed) throw unavailable('audit log is closed');
+    let sealed: { record: AuditRecord; line: string };
+    try {
+      sealed = sealRecord(this.unsealed(entry, this.current.seq + 1, this.current.hash));
+    } catch (err) {
+      // e.g. a BigInt in args: refuse this one call; the chain is untouched.
+      throw unavailable('audit record could not be serialized', err);
+    }
+    try {
+      this.file.appendLine(Buffer.from(sealed.line));
+    } catch (err) {
+      this.log.error({ err, seq: this.current.seq }, 'audit_write_failed');
+      throw unavailable('audit record could not be written', err);
+    }
+    this.current = { seq: sealed.record.seq, hash: sealed.record.hash };
+    return sealed.record;
   }
 
   head(): { seq: number; hash: string } {
@@ -87,50 +93,7 @@ class ChainWriter implements AuditLog {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.idle;
-    await this.file.close();
-  }
-
-  private async drain(): Promise<void> {
-    while (this.pending.length > 0) await this.writeBatch(this.pending.splice(0, MAX_BATCH));
-    // Cleared in the same synchronous step that saw the queue empty, so no append is stranded.
-    this.running = false;
-  }
-
-  /** Seals records from the current head and writes them; the head moves only past lines that reached the file. */
-  private async writeBatch(batch: Pending[]): Promise<void> {
-    let { seq, hash: prev } = this.current;
-    const sealed: { record: AuditRecord; line: Buffer; pending: Pending }[] = [];
-    for (const pending of batch) {
-      try {
-        const { record, line } = sealRecord(this.unsealed(pending.entry, seq + 1, prev));
-        sealed.push({ record, line: Buffer.from(line), pending });
-        seq = record.seq;
-        prev = record.hash;
-      } catch (err) {
-        // e.g. a BigInt in args: refuse this one call, keep the chain and the queue going.
-        pending.reject(unavailable('audit record could not be serialized', err));
-      }
-    }
-    let written = sealed.length;
-    let failure: unknown;
-    try {
-      await this.file.appendLines(sealed.map((s) => s.line));
-    } catch (err) {
-      written = err instanceof WriteFailure ? err.written : 0;
-      failure = err instanceof WriteFailure ? err.cause : err;
-    }
-    sealed.forEach(({ record, pending }, i) => {
-      if (i < written) {
-        this.current = { seq: record.seq, hash: record.hash };
-        pending.resolve(record);
-      } else {
-        pending.reject(unavailable('audit record could not be written', failure));
-      }
-    });
-    if (failure !== undefined) {
-      this.log.error({ err: failure, seq: this.current.seq, refused: sealed.length - written }, 'audit_write_failed');
-    }
+    this.file.close();
   }
 
   /** Exactly the SPEC §9 fields (nothing extra a caller's object may carry), args redacted. */

@@ -1,7 +1,7 @@
 /** `task.claim`: forwards a claim under the sidecar's own agent id and adopts the result. */
 import { PhasegateError } from '../../core/errors.js';
 import type { ClaimResponse } from '../../core/coordinator/types.js';
-import { verifyCached } from '../../core/tokens/claims-cache.js';
+import { verifyCached } from '../../core/tokens/index.js';
 import { appendQuietly, sessionEntry } from './audit-entries.js';
 import type { SidecarContext } from './context.js';
 import type { ClaimParams, ClaimResult } from './types.js';

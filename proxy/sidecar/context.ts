@@ -1,7 +1,7 @@
 /** Everything a method handler needs, built once by startSidecar. */
 import type { CompiledContract } from '../../core/contract/types.js';
 import type { Logger } from '../../core/log.js';
-import type { ClaimsCache } from '../../core/tokens/claims-cache.js';
+import type { ClaimsCache } from '../../core/tokens/index.js';
 import type { TokenVerifier } from '../../core/tokens/types.js';
 import type { AuditLog } from '../audit/types.js';
 import type { Workspace } from '../tools/types.js';

@@ -1,5 +1,5 @@
 /** Taking a token the coordinator issued for our task's current phase (approval landed, token.refresh). */
-import { verifyCached } from '../../core/tokens/claims-cache.js';
+import { verifyCached } from '../../core/tokens/index.js';
 import { appendQuietly, transitionEntry } from './audit-entries.js';
 import type { SidecarContext } from './context.js';
 

@@ -6,7 +6,7 @@
 import type { CompiledContract, CompiledWorkflow, EnforcementMode } from '../../core/contract/types.js';
 import type { HistoryEntry, TaskRecord, TaskStatus } from '../../core/coordinator/types.js';
 import type { TestRunEvidence } from '../../core/gates/types.js';
-import { bindPolicy } from '../../core/policy/bind.js';
+import { bindPolicy } from '../../core/policy/index.js';
 import type { Assignment, BoundPolicy } from '../../core/policy/types.js';
 import type { PhaseClaims } from '../../core/tokens/types.js';
 

@@ -1,6 +1,6 @@
 /** Token and session checks for the methods that are not tool calls (those go through policy.decide). */
 import { PhasegateError } from '../../core/errors.js';
-import { verifyCached } from '../../core/tokens/claims-cache.js';
+import { verifyCached } from '../../core/tokens/index.js';
 import type { PhaseClaims } from '../../core/tokens/types.js';
 import type { SidecarContext } from './context.js';
 import type { SessionState } from './session.js';

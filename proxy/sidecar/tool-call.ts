@@ -4,10 +4,9 @@
  * synchronously: no signature check, no I/O before it; the one await is the audit append.
  */
 import { PhasegateError } from '../../core/errors.js';
-import { verifyCached } from '../../core/tokens/claims-cache.js';
+import { verifyCached } from '../../core/tokens/index.js';
 import type { PhaseClaims } from '../../core/tokens/types.js';
 import type { BoundPolicy, Decision, ToolCall } from '../../core/policy/types.js';
-import { redactArgs } from '../audit/index.js';
 import type { AuditEntry } from '../audit/types.js';
 import type { SidecarContext } from './context.js';
 import { wireReasonOf } from './rpc-errors.js';
@@ -81,7 +80,8 @@ function callRecord(ctx: SidecarContext, callId: string, p: Params, decision: De
     task_id: a?.taskId ?? null,
     phase: a?.phase ?? null,
     tool,
-    args: tool === null ? null : redactArgs(tool, p.args),
+    // Raw args: the audit writer redacts contents and secrets itself (one place, SPEC §9).
+    args: p.args ?? null,
     decision,
     reason,
     result: null,

@@ -2,7 +2,7 @@
 import { PhasegateError } from '../../core/errors.js';
 import type { TransitionResponse } from '../../core/coordinator/types.js';
 import type { Blocker, Evidence } from '../../core/gates/types.js';
-import { verifyCached } from '../../core/tokens/claims-cache.js';
+import { verifyCached } from '../../core/tokens/index.js';
 import { appendQuietly, transitionEntry } from './audit-entries.js';
 import type { SidecarContext } from './context.js';
 import { sessionClaims } from './token-check.js';

@@ -17,7 +17,10 @@ export interface SidecarOptions {
   agentKey: string;
   /** The key this sidecar presents to the coordinator. */
   sidecarKey: string;
-  /** PHASEGATE_JWT_SECRET (HS256 mode) and PHASEGATE_ENFORCEMENT are read from here (default process.env). */
+  /**
+   * Configuration: PHASEGATE_JWT_SECRET (HS256 mode) and PHASEGATE_ENFORCEMENT are read from
+   * here (default process.env). Commands the agent runs get process.env, scrubbed of every key.
+   */
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
   /** ms since epoch. */
@@ -49,6 +52,8 @@ export type SidecarNotification =
   | { method: 'task.resumed'; params: Record<string, never> }
   | { method: 'lease.lost'; params: Record<string, never> };
 
+export type NotificationListener = (method: SidecarNotification['method'], params: SidecarNotification['params']) => void;
+
 export interface Sidecar {
   /** ws://127.0.0.1:PORT/agent */
   readonly url: string;
@@ -56,7 +61,7 @@ export interface Sidecar {
   readonly httpUrl: string;
   /** Same as the agent's `task.claim` (idempotent while a task is held). */
   claim(params?: ClaimParams): Promise<ClaimResult>;
-  /** Listens to the notifications agents receive; returns an unsubscribe function. */
-  onNotification(fn: (n: SidecarNotification) => void): () => void;
+  /** Listens to the notifications agents receive (`phase.changed`, …); returns an unsubscribe function. */
+  onNotification(fn: NotificationListener): () => void;
   close(): Promise<void>;
 }

@@ -24,8 +24,10 @@ export interface Match {
  */
 function filterFor(pattern: string | undefined): (rel: string) => boolean {
   if (pattern === undefined || pattern === '') return () => true;
-  const isMatch = micromatch.matcher(pattern, { dot: true, basename: true });
-  return (rel) => isMatch(rel);
+  const isMatch = micromatch.matcher(pattern, { dot: true });
+  // Done here, not with micromatch's `basename` option: that one also breaks `src/**/*.md`.
+  if (pattern.includes('/')) return isMatch;
+  return (rel) => isMatch(rel.slice(rel.lastIndexOf('/') + 1));
 }
 
 /** A path failing the policy's re-check is left out of results, not an error for the whole call. */

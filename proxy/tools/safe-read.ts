@@ -3,13 +3,13 @@
  *
  * Attack: between realpath() and open() the agent (via a command it runs) replaces
  * `inside.txt` — or a folder above it — with a symlink to a secret outside the root.
- * Defence: open with O_NOFOLLOW (a symlink as last component fails with ELOOP), then AFTER
- * the open re-resolve the path and compare the inode the fresh path names with the inode
- * of the open fd. Only if the path still resolves to the same real path and that path is
- * the very file we hold is anything read — from the fd, never by name again.
+ * Defence: open with O_NOFOLLOW (a symlink as last component fails with ELOOP), then ask
+ * where the opened fd really is (dir-anchor.ts) and read only if that is the checked real
+ * path — from the fd, never by name again.
  */
 import { constants } from 'node:fs';
 import { lstat, open, realpath, type FileHandle } from 'node:fs/promises';
+import { KERNEL_FD_PATHS, pathOfFd } from './dir-anchor.js';
 import type { RealTarget } from './path-confinement.js';
 import { errnoCode, fromOsError, outsideWorkspace, toolFailed } from './tool-errors.js';
 
@@ -22,7 +22,7 @@ export async function readVerified(target: RealTarget, maxBytes: number): Promis
   try {
     const st = await fh.stat({ bigint: true });
     if (!st.isFile()) throw toolFailed(st.isDirectory() ? 'EISDIR' : 'EINVAL', target.rel);
-    await verifySameFile(target, st.dev, st.ino);
+    await verifyOpenFile(fh, target, st.dev, st.ino);
     if (st.size > BigInt(maxBytes)) throw toolFailed('EFBIG', target.rel, `file larger than ${maxBytes} bytes: ${target.rel}`);
     return await fh.readFile();
   } finally {
@@ -41,12 +41,16 @@ async function openNoFollow(target: RealTarget): Promise<FileHandle> {
 }
 
 /**
- * realpath-after-open + inode comparison. If a folder above the file was swapped for a
- * symlink and swapped back, either the fresh realpath differs or the fresh lstat names a
- * different inode than the fd — both refuse. A pass means: right now, the checked in-root
- * path is exactly the file we hold open.
+ * Linux: the fd's kernel path must be the checked real path — exact, no re-resolution.
+ * Elsewhere: realpath-after-open + inode comparison. That refuses most swaps, but an
+ * attacker flipping a folder between our realpath() and lstat() can pass it.
  */
-export async function verifySameFile(target: RealTarget, dev: bigint, ino: bigint): Promise<void> {
+async function verifyOpenFile(fh: FileHandle, target: RealTarget, dev: bigint, ino: bigint): Promise<void> {
+  if (KERNEL_FD_PATHS) {
+    const where = await pathOfFd(fh.fd).catch(() => undefined);
+    if (where !== target.abs) throw outsideWorkspace(`path changed during access: ${target.rel}`);
+    return;
+  }
   let again: string;
   let now: { dev: bigint; ino: bigint };
   try {

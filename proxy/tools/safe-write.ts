@@ -1,63 +1,73 @@
 /**
  * Changing a checked path without following a symlink swapped in after the check.
  *
- * Writes never open the target by name: the content goes to a temp file created
- * exclusively (O_CREAT|O_EXCL|O_NOFOLLOW — it cannot be a pre-planted symlink) in the real
- * parent folder, the temp file's path and inode are re-verified (so the parent was not
- * swapped for a symlink meanwhile), and rename() puts it in place. rename() replaces a
- * symlink at the target instead of writing through it, and it also breaks a hard link, so
- * the write can never land in a file outside the root that a link pointed to.
+ * Every change happens inside a folder held open and proven to be the checked real folder
+ * (dir-anchor.ts), so a parent swapped for a symlink out cannot redirect it. Writes never
+ * open the target: the content goes to a temp file created exclusively (O_CREAT|O_EXCL|
+ * O_NOFOLLOW — it cannot be a pre-planted symlink) and rename() puts it in place. rename()
+ * replaces a symlink at the target instead of writing through it, and breaks a hard link,
+ * so a write never lands in an outside file that a link pointed to.
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { lstat, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { anchorDir, type DirAnchor } from './dir-anchor.js';
 import { confine, type CreateTarget, type RealTarget } from './path-confinement.js';
-import { verifySameFile } from './safe-read.js';
 import { errnoCode, fromOsError, outsideWorkspace, toolFailed } from './tool-errors.js';
 
 const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
-/** Writes `data` to a confined target (creating missing parent folders) atomically. */
+/** Writes `data` to a confined target atomically, creating missing parent folders one by one. */
 export async function writeVerified(root: string, target: CreateTarget, data: Uint8Array): Promise<void> {
-  for (const dir of target.missingDirs) await makeConfinedDir(root, dir, target.rel);
-  const mode = await existingFileMode(target);
-  const tmp = join(dirname(target.abs), `.pg-${randomBytes(8).toString('hex')}.tmp`);
-  const fh = await openTemp(tmp, target.rel);
-  let placed = false;
+  const first = target.missingDirs[0];
+  const existing = first === undefined ? dirname(target.abs) : dirname(first);
+  let dir = await anchorDir(existing, existing, target.rel);
   try {
-    await fh.writeFile(data);
-    // Keep an overwritten script executable: the mode is the file's, not the temp's.
-    if (mode !== undefined) await fh.chmod(mode);
-    const st = await fh.stat({ bigint: true });
-    await verifySameFile({ abs: tmp, rel: target.rel }, st.dev, st.ino);
-    await rename(tmp, target.abs);
-    placed = true;
-  } catch (err) {
-    throw fromOsError(err, target.rel);
+    for (const abs of target.missingDirs) {
+      const child = await makeDirIn(root, dir, abs, target.rel);
+      await dir.close();
+      dir = child;
+    }
+    await replaceIn(dir, basename(target.abs), data, target.rel);
   } finally {
-    await fh.close();
-    if (!placed) await unlink(tmp).catch(() => undefined);
+    await dir.close();
   }
 }
 
 /** Removes a directory entry (a file or a symlink itself; unlink never follows the last component). */
 export async function unlinkVerified(target: RealTarget): Promise<void> {
+  const dir = await anchorDir(dirname(target.abs), dirname(target.abs), target.rel);
+  const entry = dir.at(basename(target.abs));
   try {
-    const st = await lstat(target.abs);
-    if (st.isDirectory()) throw toolFailed('EISDIR', target.rel);
-    await verifyParent(target);
-    await unlink(target.abs);
+    if ((await lstat(entry)).isDirectory()) throw toolFailed('EISDIR', target.rel);
+    await dir.verify();
+    await unlink(entry);
   } catch (err) {
     throw fromOsError(err, target.rel);
+  } finally {
+    await dir.close();
   }
 }
 
-/** The parent folder must still be where it was checked (not swapped for a symlink out). */
-async function verifyParent(target: RealTarget): Promise<void> {
-  const parent = dirname(target.abs);
-  const again = await realpath(parent).catch(() => undefined);
-  if (again !== parent) throw outsideWorkspace(`parent folder changed during access: ${target.rel}`);
+async function replaceIn(dir: DirAnchor, name: string, data: Uint8Array, shown: string): Promise<void> {
+  const mode = await existingFileMode(dir.at(name), shown);
+  const tmp = dir.at(`.pg-${randomBytes(8).toString('hex')}.tmp`);
+  const fh = await openTemp(tmp, shown);
+  let placed = false;
+  try {
+    await fh.writeFile(data);
+    // Keep an overwritten script executable: the mode is the file's, not the temp's.
+    if (mode !== undefined) await fh.chmod(mode);
+    await dir.verify();
+    await rename(tmp, dir.at(name));
+    placed = true;
+  } catch (err) {
+    throw fromOsError(err, shown);
+  } finally {
+    await fh.close();
+    if (!placed) await unlink(tmp).catch(() => undefined);
+  }
 }
 
 async function openTemp(tmp: string, shown: string): Promise<FileHandle> {
@@ -70,28 +80,28 @@ async function openTemp(tmp: string, shown: string): Promise<FileHandle> {
   }
 }
 
-async function existingFileMode(target: RealTarget): Promise<number | undefined> {
+async function existingFileMode(entry: string, shown: string): Promise<number | undefined> {
   try {
-    const st = await lstat(target.abs);
-    if (st.isDirectory()) throw toolFailed('EISDIR', target.rel);
+    const st = await lstat(entry);
+    if (st.isDirectory()) throw toolFailed('EISDIR', shown);
     return st.isFile() ? st.mode & 0o7777 : undefined;
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return undefined;
-    throw fromOsError(err, target.rel);
+    throw fromOsError(err, shown);
   }
 }
 
 /**
- * Creates one missing folder and proves it is a real folder inside the root: a symlink
- * planted in its place (EEXIST) or a parent swapped meanwhile makes realpath differ.
+ * Creates one missing folder inside `parent` and anchors it. A symlink planted in its place
+ * (EEXIST, then O_NOFOLLOW fails) is refused, so no later component is created through it.
  */
-async function makeConfinedDir(root: string, dir: string, shown: string): Promise<void> {
+async function makeDirIn(root: string, parent: DirAnchor, abs: string, shown: string): Promise<DirAnchor> {
+  confine(root, abs, shown);
+  const entry = parent.at(basename(abs));
   try {
-    await mkdir(dir);
+    await mkdir(entry);
   } catch (err) {
     if (errnoCode(err) !== 'EEXIST') throw fromOsError(err, shown);
   }
-  const real = await realpath(dir).catch(() => undefined);
-  if (real !== dir) throw outsideWorkspace(`folder changed during creation: ${shown}`);
-  confine(root, real, shown);
+  return anchorDir(entry, abs, shown);
 }

@@ -22,6 +22,8 @@ export interface RunAgentOptions {
   /** Embedded mode: a task to create before claiming. */
   readonly newTask?: { title: string; description?: string; criteria?: readonly string[] };
   readonly env?: NodeJS.ProcessEnv;
+  /** The sidecar's audit log directory (default WORKSPACE/.phasegate/audit). One sidecar per directory. */
+  readonly auditDir?: string;
   readonly logger: Logger;
   /** One readable line per phase change or denial. */
   readonly report: (line: string) => void;
@@ -66,7 +68,10 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
       workspace: opts.workspace,
       agentKey,
       sidecarKey,
-      env: jwtSecret === undefined ? {} : { PHASEGATE_JWT_SECRET: jwtSecret },
+      // The sidecar's environment is also the base of the commands it runs (scrubbed of keys
+      // there): without PATH, `npm test` could not even start.
+      env: { ...baseEnv, ...(jwtSecret !== undefined && { PHASEGATE_JWT_SECRET: jwtSecret }) },
+      ...(opts.auditDir !== undefined && { auditDir: opts.auditDir }),
       logger: opts.logger,
     });
     stops.push(() => sidecar.close());

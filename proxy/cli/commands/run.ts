@@ -6,12 +6,14 @@ import { runAgent } from '../../wrapper/index.js';
 import { parseFlags, UsageError } from '../args.js';
 
 const usage = `usage: phasegate run [--coordinator URL] [--agent-id ID] [--workspace DIR] [--task ID]
-                     [--capability C]… [--title T [--description D] [--criteria C]…] [--contract FILE] -- CMD ARGS…
+                     [--capability C]… [--title T [--description D] [--criteria C]…] [--contract FILE] [--audit DIR] -- CMD ARGS…
 
 Starts a sidecar for one agent (and, without --coordinator, an embedded coordinator on LMDB
 under WORKSPACE/.phasegate/), claims a task, writes the prompt file, runs CMD with
 PHASEGATE_URL, PHASEGATE_AGENT_KEY, PHASEGATE_PHASE_TOKEN, PHASEGATE_PROMPT_FILE … and exits
 with CMD's exit code. --title creates the task first (embedded coordinator only).
+--audit sets the sidecar's audit log directory (default WORKSPACE/.phasegate/audit; one
+sidecar per directory, so agents sharing a workspace each need their own).
 With --coordinator, PHASEGATE_SIDECAR_KEY (and PHASEGATE_JWT_SECRET in HS256 mode) must be set.`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -30,6 +32,7 @@ export async function run(argv: string[]): Promise<number> {
       description: { type: 'string' },
       criteria: { type: 'string', multiple: true },
       contract: { type: 'string' },
+      audit: { type: 'string' },
     },
     usage,
     false,
@@ -52,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(values['agent-id'] !== undefined && { agentId: values['agent-id'] }),
     ...(coordinator !== undefined && { coordinator }),
     ...(values.task !== undefined && { taskId: values.task }),
+    ...(values.audit !== undefined && { auditDir: resolve(values.audit) }),
     ...(values.capability !== undefined && { capabilities: values.capability }),
     ...(values.title !== undefined && {
       newTask: { title: values.title, ...(values.description !== undefined && { description: values.description }), criteria: values.criteria ?? [] },

@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdir, readFile, rename, rmdir, symlink, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { verifyAudit } from '../../proxy/audit/index.js';
+import { callEntry, openLog, removeTempDirs, tempDir } from './helpers.js';
+
+afterEach(removeTempDirs);
+
+// Tests run as root, so chmod cannot make a path unwritable: each case breaks the path in a
+// way that stops root too.
+describe('fail closed: audit_unavailable and the head stays put', () => {
+  it('refuses appends while the live file is replaced by a directory, then chains on correctly', async () => {
+    const dir = await tempDir();
+    const live = join(dir, 'tool_audit.jsonl');
+    const log = await openLog(dir);
+    for (let i = 1; i <= 3; i++) await log.append(callEntry(i));
+    const head = log.head();
+    await rename(live, join(dir, 'saved'));
+    await mkdir(live);
+    await expect(log.append(callEntry(4))).rejects.toMatchObject({ code: 'audit_unavailable' });
+    const burst = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => log.append(callEntry(5 + i))));
+    expect(burst.every((r) => r.status === 'rejected' && (r.reason as { code?: string }).code === 'audit_unavailable')).toBe(true);
+    expect(log.head()).toEqual(head);
+    await rmdir(live);
+    await rename(join(dir, 'saved'), live);
+    const next = await log.append(callEntry(4));
+    expect(next).toMatchObject({ seq: 4, prev: head.hash });
+    await log.close();
+    expect(await verifyAudit(dir)).toEqual({ ok: true, records: 4 });
+  });
+
+  it('refuses appends when the disk is full (/dev/full), then chains on correctly', async () => {
+    const dir = await tempDir();
+    const live = join(dir, 'tool_audit.jsonl');
+    const log = await openLog(dir);
+    await log.append(callEntry(1));
+    const head = log.head();
+    await rename(live, join(dir, 'saved'));
+    await symlink('/dev/full', live);
+    await expect(log.append(callEntry(2))).rejects.toMatchObject({ code: 'audit_unavailable', detail: { cause: 'ENOSPC' } });
+    expect(log.head()).toEqual(head);
+    await unlink(live);
+    await rename(join(dir, 'saved'), live);
+    expect(await log.append(callEntry(2))).toMatchObject({ seq: 2, prev: head.hash });
+    await log.close();
+    expect(await verifyAudit(dir)).toEqual({ ok: true, records: 2 });
+  });
+
+  it('refuses appends when the audit directory itself is replaced by a file', async () => {
+    const parent = await tempDir();
+    const dir = join(parent, 'audit');
+    const log = await openLog(dir);
+    await log.append(callEntry(1));
+    const head = log.head();
+    await rename(dir, join(parent, 'moved'));
+    await writeFile(dir, 'not a directory');
+    await expect(log.append(callEntry(2))).rejects.toMatchObject({ code: 'audit_unavailable' });
+    expect(log.head()).toEqual(head);
+    await log.close();
+  });
+
+  it('never writes into a live file that was deleted under it (records would be unreadable)', async () => {
+    const dir = await tempDir();
+    const live = join(dir, 'tool_audit.jsonl');
+    const log = await openLog(dir);
+    await log.append(callEntry(1));
+    await unlink(live);
+    await log.append(callEntry(2));
+    await log.close();
+    expect((await readFile(live, 'utf8')).split('\n')[0]).toContain('"seq":2');
+    // The deletion shows: the chain no longer starts at genesis.
+    expect(await verifyAudit(dir)).toMatchObject({ ok: false, file: live, line: 1, problem: 'seq_mismatch' });
+  });
+
+  it('refuses to open on a path that is a file', async () => {
+    const parent = await tempDir();
+    await writeFile(join(parent, 'audit'), 'x');
+    await expect(openLog(join(parent, 'audit'))).rejects.toMatchObject({ code: 'audit_unavailable' });
+  });
+
+  it('validates its options when called', async () => {
+    await expect(openLog('')).rejects.toBeInstanceOf(TypeError);
+    await expect(openLog(await tempDir(), { maxBytes: 0 })).rejects.toBeInstanceOf(TypeError);
+  });
+});

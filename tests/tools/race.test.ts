@@ -1,0 +1,136 @@
+/**
+ * TOCTOU: a separate process swaps a path between an inside file and a symlink out as fast
+ * as it can while the workspace reads and writes it thousands of times. The outside secret
+ * must never appear in a successful read, and the outside file must never be written.
+ * Refusals are expected (and counted, to prove the race was really exercised).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { PhasegateError } from '../../core/errors.js';
+import { allowAll, scratch, SECRET, type Scratch } from './helpers.js';
+
+const ITERATIONS = 3000;
+
+/** Swaps `<dir>/<name>` between a regular file (or folder) and a symlink to `target`, forever. */
+const SWAP_FILE = `
+const fs = require('fs'), p = require('path');
+const [dir, name, target] = process.argv.slice(1);
+const t = p.join(dir, name), link = p.join(dir, 'tmp-link'), file = p.join(dir, 'tmp-file');
+process.stdout.write('ready\\n');
+for (;;) {
+  try { fs.unlinkSync(link); } catch {}
+  fs.symlinkSync(target, link); fs.renameSync(link, t);
+  fs.writeFileSync(file, 'inside-content'); fs.renameSync(file, t);
+}`;
+
+/** A folder cannot be renamed over by a symlink, so the real folder steps aside and back. */
+const SWAP_DIR = `
+const fs = require('fs'), p = require('path');
+const [dir, name, target] = process.argv.slice(1);
+const t = p.join(dir, name), parked = p.join(dir, 'parked'), link = p.join(dir, 'tmp-link');
+process.stdout.write('ready\\n');
+for (;;) {
+  try {
+    try { fs.unlinkSync(link); } catch {}
+    fs.symlinkSync(target, link);
+    fs.renameSync(t, parked); fs.renameSync(link, t);
+    fs.renameSync(t, link); fs.renameSync(parked, t);
+  } catch {
+    // The workspace created a fresh folder in the gap: drop it and put the real one back.
+    try { fs.rmSync(t, { recursive: true, force: true }); } catch {}
+    try { if (fs.existsSync(parked)) fs.renameSync(parked, t); } catch {}
+  }
+}`;
+
+let s: Scratch;
+let swapper: ChildProcess | undefined;
+beforeEach(async () => {
+  s = await scratch();
+});
+afterEach(() => {
+  swapper?.kill('SIGKILL');
+  swapper = undefined;
+  s.cleanup();
+});
+
+async function startSwapper(script: string, name: string, target: string): Promise<void> {
+  const child = spawn(process.execPath, ['-e', script, s.root, name, target], { stdio: ['ignore', 'pipe', 'inherit'] });
+  swapper = child;
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`swapper exited ${code}`)));
+  });
+}
+
+async function hammer(op: () => Promise<string | undefined>): Promise<{ ok: number; refused: number; leaked: number }> {
+  const tally = { ok: 0, refused: 0, leaked: 0 };
+  for (let i = 0; i < ITERATIONS; i++) {
+    try {
+      const content = await op();
+      tally.ok++;
+      if (content?.includes(SECRET)) tally.leaked++;
+    } catch (err) {
+      if (!(err instanceof PhasegateError)) throw err;
+      tally.refused++;
+    }
+  }
+  expect(swapper?.exitCode).toBe(null); // the race ran to the end
+  return tally;
+}
+
+it('reading a file swapped with an outside symlink never returns the outside content', async () => {
+  writeFileSync(join(s.root, 'inside.txt'), 'inside-content');
+  await startSwapper(SWAP_FILE, 'inside.txt', join(s.outside, 'secret.txt'));
+  const tally = await hammer(async () => (await s.ws.readFile('inside.txt', allowAll)).content);
+  expect(tally.leaked).toBe(0);
+  expect(tally.ok).toBeGreaterThan(0);
+  expect(tally.refused).toBeGreaterThan(0);
+});
+
+it('reading under a folder swapped with an outside symlink never returns the outside content', async () => {
+  mkdirSync(join(s.root, 'sub'));
+  writeFileSync(join(s.root, 'sub/secret.txt'), 'inside-content');
+  await startSwapper(SWAP_DIR, 'sub', s.outside);
+  const tally = await hammer(async () => (await s.ws.readFile('sub/secret.txt', allowAll)).content);
+  expect(tally.leaked).toBe(0);
+  expect(tally.ok).toBeGreaterThan(0);
+  expect(tally.refused).toBeGreaterThan(0);
+});
+
+it('search and edit under the same race never leak or write outside', async () => {
+  writeFileSync(join(s.root, 'inside.txt'), 'inside-content');
+  await startSwapper(SWAP_FILE, 'inside.txt', join(s.outside, 'secret.txt'));
+  const searched = await hammer(async () => JSON.stringify(await s.ws.search('SECRET', '.', undefined, allowAll)));
+  expect(searched.leaked).toBe(0);
+  const edited = await hammer(async () => void (await s.ws.editFile('inside.txt', 'content', 'content', allowAll)));
+  expect(edited.ok).toBeGreaterThan(0);
+  expect(readFileSync(join(s.outside, 'secret.txt'), 'utf8')).toBe(SECRET);
+});
+
+it('writing a file swapped with an outside symlink never writes the outside file', async () => {
+  writeFileSync(join(s.root, 'inside.txt'), 'inside-content');
+  await startSwapper(SWAP_FILE, 'inside.txt', join(s.outside, 'secret.txt'));
+  const tally = await hammer(async () => void (await s.ws.writeFile('inside.txt', 'agent-content', allowAll)));
+  swapper?.kill('SIGKILL');
+  expect(tally.ok).toBeGreaterThan(0);
+  expect(readFileSync(join(s.outside, 'secret.txt'), 'utf8')).toBe(SECRET);
+  expect(readdirSync(s.outside)).toEqual(['secret.txt']);
+});
+
+it('writing under a folder swapped with an outside symlink never creates or changes anything outside', async () => {
+  mkdirSync(join(s.root, 'sub'));
+  await startSwapper(SWAP_DIR, 'sub', s.outside);
+  let n = 0;
+  const tally = await hammer(async () => {
+    n++;
+    await s.ws.writeFile(n % 2 === 0 ? 'sub/secret.txt' : `sub/d${n}/new.txt`, 'agent-content', allowAll);
+    return undefined;
+  });
+  swapper?.kill('SIGKILL');
+  expect(tally.ok).toBeGreaterThan(0);
+  expect(tally.refused).toBeGreaterThan(0);
+  expect(readFileSync(join(s.outside, 'secret.txt'), 'utf8')).toBe(SECRET);
+  expect(readdirSync(s.outside)).toEqual(['secret.txt']);
+});
