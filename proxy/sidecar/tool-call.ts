@@ -18,10 +18,12 @@ type Params = { readonly token?: unknown; readonly tool?: unknown; readonly args
 /** Runs one tool call; resolves to the tool's result or rejects with a PhasegateError. */
 export function toolCall(ctx: SidecarContext, params: unknown): Promise<unknown> {
   const callId = ctx.nextCallId();
-  const p: Params = typeof params === 'object' && params !== null && !Array.isArray(params) ? params : {};
-  const early =
-    p === params ? stateRefusal(ctx.session.state) : new PhasegateError('invalid_params', 'params must be an object {token, tool, args}');
-  if (early !== undefined) return refuse(ctx, callId, p, early);
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    return refuse(ctx, callId, {}, new PhasegateError('invalid_params', 'params must be an object {token, tool, args}'));
+  }
+  const p = params as Params;
+  const blocked = stateRefusal(ctx.session.state);
+  if (blocked !== undefined) return refuse(ctx, callId, p, blocked);
   const token = p.token;
   if (typeof token !== 'string' || token.length === 0) return refuse(ctx, callId, p, new PhasegateError('token_missing', 'params.token is required'));
   const nowSec = Math.floor(ctx.now() / 1000);
@@ -45,7 +47,7 @@ async function decided(ctx: SidecarContext, callId: string, p: Params, claims: P
     ctx.logger.info({ event: 'tool_call_denied', call_id: callId, tool: p.tool, reason }, 'tool_call_denied');
     throw new PhasegateError(reason, d.message ?? reason, d.path === undefined ? undefined : { path: d.path });
   }
-  ctx.logger.debug({ event: 'tool_call_allowed', call_id: callId, tool: p.tool, decision: d.decision }, 'tool_call_allowed');
+  if (ctx.logger.isLevelEnabled('debug')) ctx.logger.debug({ event: 'tool_call_allowed', call_id: callId, tool: p.tool, decision: d.decision }, 'tool_call_allowed');
   return run(ctx, callId, policy, p, d);
 }
 

@@ -12,8 +12,7 @@
  * Elsewhere (no procfs) both fall back to path re-checks, which narrow the window but do not
  * close it; docs/security.md says so.
  */
-import { existsSync } from 'node:fs';
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { open, readlink, realpath, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode, fromOsError, outsideWorkspace } from './tool-errors.js';

@@ -24,7 +24,7 @@ export async function readVerified(target: RealTarget, maxBytes: number): Promis
     if (!st.isFile()) throw toolFailed(st.isDirectory() ? 'EISDIR' : 'EINVAL', target.rel);
     await verifyOpenFile(fh, target, st.dev, st.ino);
     if (st.size > BigInt(maxBytes)) throw toolFailed('EFBIG', target.rel, `file larger than ${maxBytes} bytes: ${target.rel}`);
-    return await fh.readFile();
+    return await readAll(fh, Number(st.size));
   } finally {
     await fh.close();
   }
@@ -62,4 +62,20 @@ async function verifyOpenFile(fh: FileHandle, target: RealTarget, dev: bigint, i
   if (again !== target.abs || now.dev !== dev || now.ino !== ino) {
     throw outsideWorkspace(`path changed during access: ${target.rel}`);
   }
+}
+
+/**
+ * Reads the `size` bytes fstat reported, from the fd (readFile() would fstat again and
+ * issue an extra read for EOF — two thread-pool round trips on the hot path). A file
+ * growing meanwhile is read as of the fstat; one shrinking is read as far as it goes.
+ */
+async function readAll(fh: FileHandle, size: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(size);
+  let len = 0;
+  while (len < size) {
+    const { bytesRead } = await fh.read(buf, len, size - len, len);
+    if (bytesRead === 0) break;
+    len += bytesRead;
+  }
+  return buf.subarray(0, len);
 }

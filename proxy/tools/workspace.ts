@@ -65,7 +65,8 @@ export async function createWorkspace(root: string, opts: WorkspaceOptions = {})
   const run = async (argv: readonly string[], cwd: string, timeoutMs: number | undefined) => {
     const dir = await logged(cwd, resolveExisting(realRoot, cwd, NO_RECHECK));
     if (!(await stat(dir.abs)).isDirectory()) throw toolFailed('ENOTDIR', dir.rel);
-    const t = timeoutMs === undefined ? defaultTimeoutMs : positiveInt('timeoutMs', timeoutMs, defaultTimeoutMs);
+    const t = timeoutMs ?? defaultTimeoutMs;
+    if (!Number.isSafeInteger(t) || t <= 0) throw new PhasegateError('invalid_params', 'timeout_ms must be a positive integer');
     return execute(argv, { cwd: dir.abs, timeoutMs: Math.min(t, MAX_TIMER_MS), maxOutputBytes, env, logger });
   };
 

@@ -155,16 +155,21 @@ describe('sidecar methods', () => {
     expect(records.at(-1)).toMatchObject({ type: 'call', decision: 'deny', reason: 'lease_lost' });
   });
 
-  it('a heartbeat answered with a lost claim ends the session (lease expiry)', async () => {
+  it('lease expiry ends the session; claiming again starts a new one', async () => {
     stack = await startStack({ coordinatorEnv: { PHASEGATE_LEASE_MS: '300' }, sidecar: { heartbeatMs: 60_000 } });
     await stack.addTask();
     const agent = await stack.connect();
-    await agent.ok('task.claim');
-    await stack.coordinator.service.expireLeases();
+    const { token } = await agent.ok('task.claim');
     await new Promise((r) => setTimeout(r, 400));
     await stack.coordinator.service.expireLeases();
     await agent.waitFor(() => agent.notifications.some((n) => n.method === 'lease.lost'));
-    expect((await agent.call('contract.describe', {})).result?.phase).toBe('PLAN');
+    const r = await agent.call('tool.call', { token, tool: 'read_file', args: { path: 'README.md' } });
+    expect(r.error?.data.reason).toBe('lease_lost');
+    // A new claim starts a new session (new epoch); the old token stays refused.
+    const again = await agent.ok('task.claim');
+    expect(again.token).not.toBe(token);
+    const stale = await agent.call('tool.call', { token, tool: 'read_file', args: { path: 'README.md' } });
+    expect(stale.error?.data.reason).toBe('token_superseded');
   });
 
   it('session records mark start and stop', async () => {

@@ -44,6 +44,10 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+export function coordinatorOptions(dataDir: string, env: NodeJS.ProcessEnv, port = 0) {
+  return { dataDir, port, contractFile: REPO_CONTRACT, env, logger: silent };
+}
+
 export async function startStack(opts: { eddsa?: boolean; agentId?: string; sidecar?: Partial<SidecarOptions>; coordinatorEnv?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
   const root = await mkdtemp(join(tmpdir(), 'phasegate-sidecar-'));
   const workspace = join(root, 'ws');
@@ -55,7 +59,7 @@ export async function startStack(opts: { eddsa?: boolean; agentId?: string; side
   await writeFile(join(outside, 'secret.txt'), 'TOP SECRET\n');
   await symlink(join(outside, 'secret.txt'), join(workspace, 'link-out'));
   const env: NodeJS.ProcessEnv = opts.eddsa === true ? {} : { PHASEGATE_JWT_SECRET: JWT_SECRET };
-  const coordinator = await startCoordinator({ dataDir, port: 0, contractFile: REPO_CONTRACT, env: { ...env, ...opts.coordinatorEnv }, logger: silent });
+  const coordinator = await startCoordinator(coordinatorOptions(dataDir, { ...env, ...opts.coordinatorEnv }));
   const auditDir = join(root, 'audit');
   const sidecar = await startSidecar({
     coordinatorUrl: coordinator.url,
@@ -78,7 +82,7 @@ export async function startStack(opts: { eddsa?: boolean; agentId?: string; side
     return { status: res.status, body: (await res.json()) as any };
   };
   let closed = false;
-  return {
+  const stack: Stack = {
     coordinator,
     sidecar,
     workspace,
@@ -103,10 +107,12 @@ export async function startStack(opts: { eddsa?: boolean; agentId?: string; side
       closed = true;
       for (const s of sockets) s.close();
       await sidecar.close();
-      await coordinator.close();
+      // The fault test swaps in a restarted coordinator.
+      await stack.coordinator.close();
       await rm(root, { recursive: true, force: true });
     },
   };
+  return stack;
 }
 
 export async function readAudit(dir: string): Promise<AuditRecord[]> {

@@ -28,6 +28,11 @@ describe('read_file / write_file / edit_file / delete_file', () => {
     expect(readdirSync(s.root)).toEqual(['run.sh']);
   });
 
+  it('reads and writes an empty file', async () => {
+    expect(await s.ws.writeFile('empty.txt', '', allowAll)).toEqual({ bytes: 0 });
+    expect(await s.ws.readFile('empty.txt', allowAll)).toEqual({ content: '', bytes: 0 });
+  });
+
   it('edits when old text occurs exactly once', async () => {
     writeFileSync(join(s.root, 'x.ts'), 'const a = 1;\nconst b = 2;\n');
     expect(await s.ws.editFile('x.ts', 'b = 2', 'b = 3', allowAll)).toEqual({ replacements: 1 });

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { PhasegateError } from '../../core/errors.js';
+import { KERNEL_FD_PATHS } from '../../proxy/tools/dir-anchor.js';
 import { allowAll, scratch, SECRET, type Scratch } from './helpers.js';
 
 const ITERATIONS = 3000;
@@ -64,9 +65,12 @@ async function startSwapper(script: string, name: string, target: string): Promi
   });
 }
 
-async function hammer(op: () => Promise<string | undefined>): Promise<{ ok: number; refused: number; leaked: number }> {
+async function hammer(
+  op: () => Promise<string | undefined>,
+  iterations = ITERATIONS,
+): Promise<{ ok: number; refused: number; leaked: number }> {
   const tally = { ok: 0, refused: 0, leaked: 0 };
-  for (let i = 0; i < ITERATIONS; i++) {
+  for (let i = 0; i < iterations; i++) {
     try {
       const content = await op();
       tally.ok++;
@@ -89,7 +93,9 @@ it('reading a file swapped with an outside symlink never returns the outside con
   expect(tally.refused).toBeGreaterThan(0);
 });
 
-it('reading under a folder swapped with an outside symlink never returns the outside content', async () => {
+// A swapped FOLDER is only fully covered where the kernel names an fd's location (Linux
+// procfs, dir-anchor.ts); elsewhere docs/security.md lists it as a narrowed, open window.
+it.runIf(KERNEL_FD_PATHS)('reading under a folder swapped with an outside symlink never returns the outside content', async () => {
   mkdirSync(join(s.root, 'sub'));
   writeFileSync(join(s.root, 'sub/secret.txt'), 'inside-content');
   await startSwapper(SWAP_DIR, 'sub', s.outside);
@@ -102,9 +108,9 @@ it('reading under a folder swapped with an outside symlink never returns the out
 it('search and edit under the same race never leak or write outside', async () => {
   writeFileSync(join(s.root, 'inside.txt'), 'inside-content');
   await startSwapper(SWAP_FILE, 'inside.txt', join(s.outside, 'secret.txt'));
-  const searched = await hammer(async () => JSON.stringify(await s.ws.search('SECRET', '.', undefined, allowAll)));
+  const searched = await hammer(async () => JSON.stringify(await s.ws.search('SECRET', '.', undefined, allowAll)), 1000);
   expect(searched.leaked).toBe(0);
-  const edited = await hammer(async () => void (await s.ws.editFile('inside.txt', 'content', 'content', allowAll)));
+  const edited = await hammer(async () => void (await s.ws.editFile('inside.txt', 'content', 'content', allowAll)), 1000);
   expect(edited.ok).toBeGreaterThan(0);
   expect(readFileSync(join(s.outside, 'secret.txt'), 'utf8')).toBe(SECRET);
 });
@@ -119,13 +125,13 @@ it('writing a file swapped with an outside symlink never writes the outside file
   expect(readdirSync(s.outside)).toEqual(['secret.txt']);
 });
 
-it('writing under a folder swapped with an outside symlink never creates or changes anything outside', async () => {
+it.runIf(KERNEL_FD_PATHS)('writing under a folder swapped with an outside symlink never creates or changes anything outside', async () => {
   mkdirSync(join(s.root, 'sub'));
   await startSwapper(SWAP_DIR, 'sub', s.outside);
   let n = 0;
   const tally = await hammer(async () => {
     n++;
-    await s.ws.writeFile(n % 2 === 0 ? 'sub/secret.txt' : `sub/d${n}/new.txt`, 'agent-content', allowAll);
+    await s.ws.writeFile(n % 2 === 0 ? 'sub/secret.txt' : `sub/d${n % 10}/new.txt`, 'agent-content', allowAll);
     return undefined;
   });
   swapper?.kill('SIGKILL');

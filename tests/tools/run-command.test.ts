@@ -113,8 +113,9 @@ describe('runCommand', () => {
     expect(err.detail?.['detail']).toMatch(/^ENOENT/);
   });
 
-  it('refuses an empty argv, a missing cwd, a file as cwd and a cwd outside', async () => {
+  it('refuses an empty argv, a bad timeout, a missing cwd, a file as cwd and a cwd outside', async () => {
     expect(await codeOf(s.ws.runCommand([], { cwd: '.' }))).toBe('invalid_params');
+    expect(await codeOf(s.ws.runCommand(['pwd'], { cwd: '.', timeoutMs: -1 }))).toBe('invalid_params');
     expect(await codeOf(s.ws.runCommand(['pwd'], { cwd: 'missing' }))).toBe('tool_failed');
     expect(await codeOf(s.ws.runCommand(['pwd'], { cwd: '../outside' }))).toBe('path_outside_workspace');
     expect(await codeOf(s.ws.runCommand(['pwd'], { cwd: '/tmp' }))).toBe('path_outside_workspace');

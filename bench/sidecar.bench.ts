@@ -1,0 +1,109 @@
+/**
+ * Sidecar round trips over loopback WebSocket, with their baselines measured in the same run:
+ * a bare `ws` echo (the floor for any round trip) and the same read done directly with `fs`.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket, { WebSocketServer } from 'ws';
+import { packageRoot } from '../core/contract/index.js';
+import { startCoordinator } from '../core/coordinator/http/index.js';
+import { createLogger } from '../core/log.js';
+import { startSidecar } from '../proxy/sidecar/index.js';
+import { benchAsync, benchThroughput, type BenchResult } from './harness.js';
+
+const AGENT_KEY = 'bench-agent-key-0123456789abcdef';
+
+/** A minimal promise-per-request JSON-RPC client over one socket. */
+class Client {
+  private readonly pending = new Map<number, (msg: unknown) => void>();
+  private id = 0;
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const msg = JSON.parse(String(data)) as { id?: number };
+      const done = msg.id === undefined ? undefined : this.pending.get(msg.id);
+      if (done !== undefined) {
+        this.pending.delete(msg.id as number);
+        done(msg);
+      }
+    });
+  }
+  static open(url: string, headers: Record<string, string> = {}): Promise<Client> {
+    return new Promise((ok, fail) => {
+      const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+      ws.once('open', () => ok(new Client(ws)));
+      ws.once('error', fail);
+    });
+  }
+  call(method: string, params: unknown): Promise<any> {
+    const id = ++this.id;
+    return new Promise((ok) => {
+      this.pending.set(id, ok);
+      this.ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+    });
+  }
+}
+
+export async function benches(): Promise<BenchResult[]> {
+  const root = await mkdtemp(join(tmpdir(), 'phasegate-bench-sidecar-'));
+  const logger = createLogger('bench', 'silent');
+  const env = { PHASEGATE_JWT_SECRET: 'bench-hs256-secret-0123456789abcdef0123' };
+  const workspace = join(root, 'ws');
+  await mkdir(workspace);
+  await writeFile(join(workspace, 'one_k.txt'), 'x'.repeat(1023) + '\n');
+  const coordinator = await startCoordinator({ dataDir: join(root, 'data'), port: 0, contractFile: join(packageRoot(), 'agent_workflow.yaml'), env, logger });
+  const sidecar = await startSidecar({
+    coordinatorUrl: coordinator.url, agentId: 'bench-agent', workspace, auditDir: join(root, 'audit'),
+    agentKey: AGENT_KEY, sidecarKey: coordinator.sidecarKey, env, logger,
+  });
+  await fetch(`${coordinator.url}/api/v1/tasks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${coordinator.adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'bench' }),
+  });
+  const auth = { authorization: `Bearer ${AGENT_KEY}` };
+  const agent = await Client.open(sidecar.url, auth);
+  const { result: claim } = await agent.call('task.claim', {});
+  const token = claim.token as string;
+  const denied = { token, tool: 'write_file', args: { path: 'src/app.ts', content: 'x' } };
+  const read = { token, tool: 'read_file', args: { path: 'one_k.txt' } };
+
+  // The echo baseline carries a message of the same size as the denied call.
+  const echoServer = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+  echoServer.on('connection', (ws) => ws.on('message', (data) => ws.send(String(data))));
+  await new Promise<void>((ok) => echoServer.once('listening', () => ok()));
+  const echoPort = (echoServer.address() as { port: number }).port;
+  const echo = await Client.open(`ws://127.0.0.1:${echoPort}`);
+
+  const results: BenchResult[] = [];
+  try {
+    results.push(await benchAsync('ws.echo', () => echo.call('tool.call', denied), { samples: 5_000, warmup: 500 }));
+    results.push(
+      await benchAsync('ws.denied_call', async () => {
+        const r = await agent.call('tool.call', denied);
+        if (r.error?.data?.reason !== 'path_not_permitted') throw new Error('expected a denial');
+      }, { samples: 5_000, warmup: 500 }),
+    );
+    results.push(
+      await benchAsync('ws.read_file_1k', async () => {
+        const r = await agent.call('tool.call', read);
+        if (r.result?.bytes !== 1024) throw new Error('expected 1 KiB');
+      }, { samples: 5_000, warmup: 500 }),
+    );
+    results.push(await benchAsync('fs.read_file_1k', () => readFile(join(workspace, 'one_k.txt'), 'utf8'), { samples: 5_000, warmup: 500 }));
+    const agents = await Promise.all(Array.from({ length: 8 }, () => Client.open(sidecar.url, auth)));
+    let next = 0;
+    results.push(
+      await benchThroughput('ws.calls_per_s_8_agents', () => (agents[next++ % agents.length] as Client).call('tool.call', read), { total: 20_000, concurrency: 8 }),
+    );
+    for (const a of agents) a.ws.terminate();
+  } finally {
+    echo.ws.terminate();
+    agent.ws.terminate();
+    echoServer.close();
+    await sidecar.close();
+    await coordinator.close();
+    await rm(root, { recursive: true, force: true });
+  }
+  return results;
+}

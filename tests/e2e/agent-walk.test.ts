@@ -1,0 +1,115 @@
+/**
+ * The whole product as an operator runs it: `phasegate coordinator` and two `phasegate run`
+ * wrappers as child processes, the scripted agent and the review agent behind them, and the
+ * approval given over the admin HTTP API.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile, realpath, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { queryAudit, type AuditRecord } from '../../proxy/audit/index.js';
+import { createScratchProject } from '../../proxy/demo/scratch-project.js';
+import { EXAMPLES, REPO, isAlive, processesInside, spawnCli, spawnCoordinator, waitFor, type CliProcess } from './processes.js';
+
+const secret = () => randomBytes(32).toString('base64url');
+const children: CliProcess[] = [];
+let root: string | undefined;
+
+afterEach(async () => {
+  for (const c of children.splice(0)) if (isAlive(c.proc.pid)) c.proc.kill('SIGKILL');
+  if (root !== undefined) await rm(root, { recursive: true, force: true });
+  root = undefined;
+});
+
+async function records(dir: string): Promise<AuditRecord[]> {
+  const out: AuditRecord[] = [];
+  for await (const r of queryAudit(dir)) out.push(r);
+  return out;
+}
+
+describe('phasegate end to end', () => {
+  it('walks a task to COMPLETE, refuses and audits every forbidden attempt, leaves no process behind', { timeout: 90_000 }, async () => {
+    root = await realpath(await mkdtemp(join(tmpdir(), 'phasegate-e2e-')));
+    const ws = join(root, 'ws');
+    await createScratchProject(ws, join(REPO, 'agent_workflow.yaml'));
+    const packageJson = await readFile(join(ws, 'package.json'), 'utf8');
+    const keys = { PHASEGATE_ADMIN_KEY: secret(), PHASEGATE_SIDECAR_KEY: secret(), PHASEGATE_JWT_SECRET: secret() };
+    const coordinator = await spawnCoordinator(['--data', join(root, 'data'), '--contract', join(ws, 'agent_workflow.yaml')], keys);
+    children.push(coordinator);
+    const admin = async (method: string, path: string, body?: unknown): Promise<any> => {
+      const res = await fetch(coordinator.url + path, {
+        method,
+        headers: { authorization: `Bearer ${keys.PHASEGATE_ADMIN_KEY}`, 'content-type': 'application/json' },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      expect(res.status).toBeLessThan(300);
+      return res.json();
+    };
+    const { task } = await admin('POST', '/api/v1/tasks', { title: 'Add slugify()', acceptance_criteria: ['slugify("Hello World") is "hello-world"'] });
+
+    // The operator's shell holds the sidecar key and JWT secret; the wrapper keeps them from the agent.
+    const runEnv = { PHASEGATE_SIDECAR_KEY: keys.PHASEGATE_SIDECAR_KEY, PHASEGATE_JWT_SECRET: keys.PHASEGATE_JWT_SECRET };
+    const runArgs = (agent: string, taskId: string) => ['run', '--coordinator', coordinator.url, '--workspace', ws, '--task', taskId, '--agent-id', agent, '--audit', join(root as string, 'audit', agent)];
+    const author = spawnCli([...runArgs('author', task.id), '--', process.execPath, join(EXAMPLES, 'scripted-agent.js')], runEnv);
+    children.push(author);
+
+    const child = await waitFor('the spawned review task', async () => {
+      const { tasks } = await admin('GET', '/api/v1/tasks');
+      return (tasks as { id: string; parent_id: string | null }[]).find((t) => t.parent_id === task.id);
+    });
+    const reviewer = spawnCli([...runArgs('reviewer', child.id), '--capability', 'review', '--', process.execPath, join(EXAMPLES, 'review-agent.js')], runEnv);
+    children.push(reviewer);
+    expect(await reviewer.exited, reviewer.output().stderr).toBe(0);
+
+    const approval = await waitFor('the approval request', async () => {
+      const { approvals } = await admin('GET', '/api/v1/approvals');
+      return (approvals as { id: string; task_id: string; status: string }[]).find((a) => a.task_id === task.id && a.status === 'pending');
+    });
+    await admin('POST', `/api/v1/approvals/${approval.id}/approve`, { note: 'e2e approval' });
+    expect(await author.exited, author.output().stderr).toBe(0);
+
+    const done = await admin('GET', `/api/v1/tasks/${task.id}`);
+    expect(done.task).toMatchObject({ phase: 'COMPLETE', status: 'completed' });
+    expect(await readFile(join(ws, 'package.json'), 'utf8')).toBe(packageJson);
+    await expect(readFile(join(ws, 'src/slugify.js'), 'utf8')).resolves.toContain('export function slugify');
+
+    // Every forbidden attempt was refused, audited, and never executed (no result record).
+    const log = await records(join(root, 'audit', 'author'));
+    const denied = log.filter((r) => r.type === 'call' && r.decision === 'deny');
+    const refusal = (phase: string, tool: string, reason: string, arg: (args: any) => boolean) =>
+      denied.find((r) => r.phase === phase && r.tool === tool && r.reason === reason && arg(r.args));
+    const expected = [
+      refusal('PLAN', 'write_file', 'path_not_permitted', (a) => a.path === 'src/slugify.js'),
+      refusal('PLAN', 'read_file', 'path_outside_workspace', (a) => a.path === '../../etc/passwd'),
+      refusal('TDD', 'run_command', 'shell_operator', (a) => a.command === 'npm test; rm -rf x'),
+      refusal('TDD', 'run_command', 'command_not_permitted', (a) => a.argv?.[0] === 'bash'),
+      refusal('IMPL', 'edit_file', 'path_not_permitted', (a) => a.path === 'tests/slugify.test.js'),
+      refusal('IMPL', 'write_file', 'path_not_permitted', (a) => a.path === 'package.json'),
+    ];
+    expect(expected.every((r) => r !== undefined), JSON.stringify(denied, null, 1)).toBe(true);
+    expect(denied).toHaveLength(expected.length);
+    const executed = new Set(log.filter((r) => r.type === 'result').map((r) => r.call_id));
+    for (const r of denied) expect(executed.has(r.call_id)).toBe(false);
+    const reviewLog = await records(join(root, 'audit', 'reviewer'));
+    expect(reviewLog.some((r) => r.decision === 'deny' && r.tool === 'write_file' && r.reason === 'tool_forbidden')).toBe(true);
+
+    // The premature transition was blocked at the coordinator, with the gate's check named.
+    const { events } = await admin('GET', '/api/v1/events?since=0');
+    const blocked = (events as { type: string; task_id: string; data: any }[]).filter((e) => e.type === 'phase_transition_blocked' && e.task_id === task.id);
+    expect(blocked.map((e) => `${e.data.from}->${e.data.to}`)).toContain('TDD->IMPL');
+    expect(JSON.stringify(blocked)).toContain('tests_failing');
+
+    for (const agent of ['author', 'reviewer']) {
+      const verify = spawnCli(['audit', 'verify', join(root, 'audit', agent)]);
+      expect(await verify.exited).toBe(0);
+      expect(verify.output().stdout).toMatch(/^ok \d+ records/);
+    }
+
+    coordinator.proc.kill('SIGTERM');
+    expect(await coordinator.exited).toBe(0);
+    for (const c of [coordinator, author, reviewer]) expect(isAlive(c.proc.pid)).toBe(false);
+    expect(processesInside(root)).toEqual([]);
+  });
+});

@@ -1,0 +1,71 @@
+/** The SDK rides out a sidecar restart, and waits through a human approval. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { AgentClient, ConnectionError } from '../../sdk/index.js';
+import { AGENT_KEY, startSdkStack, type SdkStack } from './sdk-stack.js';
+
+let stack: SdkStack | undefined;
+let client: AgentClient | undefined;
+
+afterEach(async () => {
+  client?.close();
+  await stack?.close();
+  client = undefined;
+  stack = undefined;
+});
+
+describe('connection lifecycle', () => {
+  it('reconnects after the sidecar restarts on the same port', async () => {
+    stack = await startSdkStack();
+    const taskId = await stack.addTask();
+    client = await AgentClient.connect({ url: stack.sidecar.url, agentKey: AGENT_KEY });
+    await client.claimTask();
+    await client.writeFile('notes/before.md', 'before\n');
+
+    await stack.restartSidecar();
+    // What `phasegate run` does for a restarted sidecar: take the agent's task back.
+    await stack.sidecar.claim({ task_id: taskId });
+
+    await expect(client.writeFile('notes/after.md', 'after\n')).resolves.toEqual({ bytes: 6 });
+    await expect(client.readFile('notes/before.md')).resolves.toEqual({ content: 'before\n', bytes: 7 });
+  });
+
+  it('without reconnect, a call after the sidecar is gone is a ConnectionError', async () => {
+    stack = await startSdkStack();
+    await stack.addTask();
+    client = await AgentClient.connect({ url: stack.sidecar.url, agentKey: AGENT_KEY, reconnect: false });
+    await client.claimTask();
+    await stack.sidecar.close();
+    const err = await client.readFile('README.md').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+  });
+
+  it('waitForPhase resolves when an admin approves over HTTP', async () => {
+    stack = await startSdkStack();
+    const taskId = await stack.addTask();
+    client = await AgentClient.connect({ url: stack.sidecar.url, agentKey: AGENT_KEY });
+    await client.claimTask();
+    expect((await client.requestTransition('READY')).allowed).toBe(true);
+    const readyToken = client.token;
+
+    const asked = await client.requestTransition('DONE');
+    expect(asked).toMatchObject({ allowed: false, status: 'awaiting_approval' });
+    const approvalId = (asked as { approval_id: string }).approval_id;
+    let settled = false;
+    const waiting = client.waitForPhase('DONE', 10_000).then((p) => ((settled = true), p));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(settled).toBe(false); // nothing happens until a human decides
+
+    const pending = await stack.admin('GET', '/api/v1/approvals');
+    expect(JSON.stringify(pending.body)).toContain(approvalId);
+    const decided = await stack.admin('POST', `/api/v1/approvals/${approvalId}/approve`, { note: 'looks good' });
+    expect(decided.status).toBe(200);
+
+    await expect(waiting).resolves.toBe('DONE');
+    expect(client.phase).toBe('DONE');
+    expect(client.token).not.toBe(readyToken);
+    // The DONE token works: DONE allows read_file only.
+    await expect(client.readFile('README.md')).resolves.toMatchObject({ bytes: 21 });
+    const task = await stack.admin('GET', `/api/v1/tasks/${taskId}`);
+    expect(JSON.stringify(task.body)).toContain('"phase":"DONE"');
+  });
+});
