@@ -6,8 +6,8 @@
 # `phasegate run` puts PHASEGATE_HTTP_URL, PHASEGATE_AGENT_KEY and PHASEGATE_PHASE_TOKEN in
 # the environment. Each tool call is one POST /api/v1/tools/execute:
 #   200 {"result": …}                     the call ran
-#   403 {"error": {"reason", "message"}}  the contract refused it (nothing ran)
-#   401                                   wrong agent key, or a token problem
+#   403 {"error": {"reason", "message"}}  the contract or the token refused it (nothing ran)
+#   401                                   wrong agent key
 # It reads a file (allowed in PLAN), then tries to write source code in PLAN and shows the 403.
 set -eu
 

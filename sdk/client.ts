@@ -1,6 +1,6 @@
 import { TokenError } from './errors.js';
 import { RpcConnection } from './rpc-connection.js';
-import { tokenExpiry } from './token-expiry.js';
+import { tokenExpiry, tokenTaskId } from './token-expiry.js';
 import type {
   ClaimResult,
   CommandResult,
@@ -30,7 +30,8 @@ type Listener = (n: Notification) => void;
 /**
  * An agent's handle on its sidecar. It keeps the current phase token itself: it stores the
  * token from claims, transitions and `phase.changed`, refreshes it before expiry, and
- * retries a call once with a refreshed token when the sidecar says the token was superseded.
+ * retries a call once with a refreshed token when the sidecar says the token was superseded
+ * (after a sidecar restart: with the token of a new claim of its own task).
  */
 export class AgentClient {
   private currentToken: string | undefined;
@@ -47,7 +48,8 @@ export class AgentClient {
       ...(options.reconnect !== undefined && { reconnect: options.reconnect }),
       onNotification: (method, params) => this.onNotification({ method, params } as Notification),
     });
-    if (options.token !== undefined) this.setToken(options.token);
+    // An empty PHASEGATE_PHASE_TOKEN means "no token yet", not a token to send.
+    if (options.token) this.setToken(options.token);
   }
 
   /** Connects using the environment the wrapper provides (SPEC §6); options override it. */
@@ -179,7 +181,20 @@ export class AgentClient {
       // A phase change we have not heard about yet (e.g. an approval while disconnected):
       // one refresh gets the current phase's token; a real loss of the claim fails again.
       if (!(err instanceof TokenError) || (err.reason !== 'token_superseded' && err.reason !== 'token_expired')) throw err;
-      return call(await this.refreshToken());
+      return call(await this.recoverToken());
+    }
+  }
+
+  private async recoverToken(): Promise<string> {
+    try {
+      return await this.refreshToken();
+    } catch (err) {
+      // A restarted sidecar holds our task under a new claim (new epoch), so no token of the
+      // old claim refreshes. Claiming our task again is idempotent for its holder and returns
+      // the current token; if someone else holds it now, this fails with no_task.
+      const taskId = this.currentToken === undefined ? undefined : tokenTaskId(this.currentToken);
+      if (!(err instanceof TokenError) || taskId === undefined) throw err;
+      return (await this.claimTask({ task_id: taskId })).token;
     }
   }
 
@@ -201,7 +216,10 @@ export class AgentClient {
   private onNotification(n: Notification): void {
     if (n.method === 'phase.changed') {
       this.currentPhase = n.params.phase;
-      this.setToken(n.params.token);
+      // Into a terminal phase there is no token (the claim ended with the task): keep the
+      // old one for reads the sidecar may still answer, but stop refreshing it.
+      if (typeof n.params.token === 'string') this.setToken(n.params.token);
+      else clearTimeout(this.refreshTimer);
     }
     for (const listener of this.listeners) listener(n);
   }

@@ -1,14 +1,25 @@
 /**
- * Reads `exp` from a JWT without verifying it. The SDK only uses this to schedule a
- * refresh; the sidecar verifies every token, so a forged `exp` gains the agent nothing.
+ * Reads claims from a JWT without verifying it. The SDK only uses them to schedule a refresh
+ * and to name its own task when it claims again; the sidecar verifies every token, so a
+ * forged claim gains the agent nothing.
  */
-export function tokenExpiry(token: string): number | undefined {
+function unverifiedClaims(token: string): Record<string, unknown> | undefined {
   const payload = token.split('.')[1];
   if (payload === undefined) return undefined;
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
-    return typeof claims.exp === 'number' ? claims.exp : undefined;
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
+}
+
+export function tokenExpiry(token: string): number | undefined {
+  const exp = unverifiedClaims(token)?.exp;
+  return typeof exp === 'number' ? exp : undefined;
+}
+
+export function tokenTaskId(token: string): string | undefined {
+  const id = unverifiedClaims(token)?.task_id;
+  return typeof id === 'string' ? id : undefined;
 }

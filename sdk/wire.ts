@@ -64,7 +64,8 @@ export interface TestResult {
 }
 
 export type Notification =
-  | { readonly method: 'phase.changed'; readonly params: { phase: string; token: string } }
+  /** `token` is null when the new phase is terminal (the task completed and its claim ended). */
+  | { readonly method: 'phase.changed'; readonly params: { phase: string; token: string | null } }
   | { readonly method: 'task.paused'; readonly params: { reason: string } }
   | { readonly method: 'task.resumed'; readonly params: Record<string, never> }
   | { readonly method: 'lease.lost'; readonly params: Record<string, never> };

@@ -16,6 +16,8 @@ export interface HistoryEntry {
   /** artifact name → sha256 of its canonical JSON (artifacts are stored once by hash). */
   readonly artifacts: Readonly<Record<string, string>>;
   readonly approval_id?: string;
+  /** Tasks spawned by this transition's triggers (the review round that gates the next step). */
+  readonly spawned?: readonly string[];
 }
 
 export interface TaskRecord {

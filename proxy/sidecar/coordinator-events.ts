@@ -21,7 +21,7 @@ export interface FollowOptions {
 }
 
 export function followCoordinatorEvents(ctx: SidecarContext, opts: FollowOptions): EventFollower {
-  const { minBackoffMs = 100, maxBackoffMs = 5_000 } = opts;
+  const { minBackoffMs = 100, maxBackoffMs = 2_000 } = opts;
   const streamUrl = opts.coordinatorUrl.replace(/^http/, 'ws').replace(/\/+$/, '') + '/api/v1/events/stream';
   let lastSeq = 0;
   let attempt = 0;
@@ -73,7 +73,7 @@ export function followCoordinatorEvents(ctx: SidecarContext, opts: FollowOptions
       case 'phase_transition_applied':
         if (d.epoch === a.epoch && d.to !== a.phase) {
           const approvalId = typeof d.approval_id === 'string' ? d.approval_id : undefined;
-          syncPhase(ctx, approvalId).catch((err: Error) => ctx.logger.warn({ event: 'phase_sync_failed', err: err.message }, 'phase_sync_failed'));
+          syncPhase(ctx, String(d.to), approvalId).catch((err: Error) => ctx.logger.warn({ event: 'phase_sync_failed', err: err.message }, 'phase_sync_failed'));
         }
         return;
       case 'approval_decided':
@@ -82,7 +82,7 @@ export function followCoordinatorEvents(ctx: SidecarContext, opts: FollowOptions
       case 'task_paused': {
         if (s.state !== 'active') return;
         const reason = typeof d.reason === 'string' ? d.reason : 'paused';
-        s.pause(reason);
+        s.pause();
         ctx.notify({ method: 'task.paused', params: { reason } });
         return;
       }

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { PhasegateError } from '../../core/errors.js';
 
 /** Claims, transitions and tool calls are small; 8 MiB matches the WebSocket frame limit. */
-export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
   const chunks: Buffer[] = [];

@@ -20,7 +20,8 @@ function tokenParam(params: unknown): unknown {
  * admin-only): the task as last claimed, updated by transitions and events.
  */
 async function taskStatus(ctx: SidecarContext, params: unknown): Promise<unknown> {
-  await sessionClaims(ctx, tokenParam(params), { allowPaused: true });
+  // Read-only, so a token of an earlier phase of this claim will do (e.g. after an approval completed the task).
+  await sessionClaims(ctx, tokenParam(params), { allowPaused: true, allowEarlierPhase: true });
   const task = ctx.session.task;
   if (task === undefined) throw new PhasegateError('no_task', 'no task claimed');
   return { task, phase: task.phase, status: task.status, history: task.history };

@@ -25,9 +25,23 @@ export async function adoptFreshToken(ctx: SidecarContext, token: string, approv
   return true;
 }
 
-/** After a phase_transition_applied event we did not cause: exchange our token for the current phase's. */
-export async function syncPhase(ctx: SidecarContext, approvalId?: string): Promise<void> {
-  const token = ctx.session.token;
+/**
+ * After a phase_transition_applied event we did not cause: exchange our token for the current
+ * phase's. Into a terminal phase there is no token to get (the coordinator released the claim
+ * when the task completed): the agent hears `phase.changed {phase, token: null}`.
+ */
+export async function syncPhase(ctx: SidecarContext, to: string, approvalId?: string): Promise<void> {
+  const s = ctx.session;
+  const token = s.token;
   if (token === undefined) return;
+  if (s.isTerminal(to)) {
+    const from = s.assignment?.phase ?? to;
+    s.finish(to, new Date(ctx.now()).toISOString(), approvalId);
+    await appendQuietly(ctx, transitionEntry(ctx, from, to, approvalId === undefined ? 'applied' : 'approved', approvalId === undefined ? {} : { approval_id: approvalId }));
+    ctx.logger.info({ event: 'phase_changed', task_id: s.assignment?.taskId, from, to }, 'phase_changed');
+    ctx.notify({ method: 'phase.changed', params: { phase: to, token: null } });
+    void ctx.checkpoint();
+    return;
+  }
   await adoptFreshToken(ctx, await ctx.coordinator.refresh(token), approvalId);
 }

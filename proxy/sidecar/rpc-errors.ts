@@ -49,7 +49,7 @@ const FROM_HTTP: Readonly<Record<string, WireReason | undefined>> & Record<Exclu
   approval_not_pending: 'invalid_request',
 };
 
-export function isWireReason(code: ReasonCode): code is WireReason {
+function isWireReason(code: ReasonCode): code is WireReason {
   return Object.hasOwn(CODES, code);
 }
 

@@ -10,8 +10,12 @@ import { bindPolicy } from '../../core/policy/index.js';
 import type { Assignment, BoundPolicy } from '../../core/policy/types.js';
 import type { PhaseClaims } from '../../core/tokens/types.js';
 
-/** idle: nothing claimed; active: holding the task; paused: operator paused it; lost: lease gone. */
-export type SessionState = 'idle' | 'active' | 'paused' | 'lost';
+/**
+ * idle: nothing claimed; active: holding the task; paused: operator paused it; lost: lease
+ * gone; done: the task reached a terminal phase (the coordinator gives the claim back then),
+ * calls are still decided by the terminal phase's rules and `task.claim` takes a new task.
+ */
+export type SessionState = 'idle' | 'active' | 'paused' | 'lost' | 'done';
 
 /** Enough runs for any gate (they look at the latest run of the phase) without unbounded growth. */
 const MAX_TEST_RUNS = 100;
@@ -23,7 +27,6 @@ export class Session {
   token: string | undefined;
   policy: BoundPolicy | undefined;
   leaseExpiresAt: string | undefined;
-  pausedReason: string | undefined;
   readonly testRuns: TestRunEvidence[] = [];
 
   constructor(
@@ -34,10 +37,11 @@ export class Session {
 
   /** A claim succeeded: the token's signed claims say which phase and epoch we hold. */
   adopt(task: TaskRecord, token: string, claims: PhaseClaims, leaseExpiresAt: string): void {
+    // Runs of another task or claim are not evidence for this one (phase names and epochs repeat across tasks).
+    if (this.task?.id !== task.id || this.assignment?.epoch !== claims.epoch) this.testRuns.length = 0;
     this.task = task;
     this.leaseExpiresAt = leaseExpiresAt;
     this.state = task.status === 'paused' ? 'paused' : 'active';
-    this.pausedReason = undefined;
     this.bind(claims.phase, claims.epoch, token);
   }
 
@@ -47,25 +51,42 @@ export class Session {
     this.bind(claims.phase, claims.epoch, token);
     if (this.task === undefined || from === claims.phase) return;
     const entry: HistoryEntry = { from, to: claims.phase, at, agent_id: this.agentId, artifacts: {}, ...(approvalId === undefined ? {} : { approval_id: approvalId }) };
-    const status: TaskStatus = this.workflow()?.terminalPhases.has(claims.phase) === true ? 'completed' : 'claimed';
-    this.task = { ...this.task, phase: claims.phase, epoch: claims.epoch, status, pending_approval_id: null, history: [...this.task.history, entry] };
+    const terminal = this.isTerminal(claims.phase);
+    if (terminal) this.state = 'done';
+    this.task = { ...this.task, phase: claims.phase, epoch: claims.epoch, status: terminal ? 'completed' : 'claimed', pending_approval_id: null, history: [...this.task.history, entry] };
+  }
+
+  /**
+   * An approval moved the task into a terminal phase: the coordinator released the claim, so
+   * no token for it exists. Tokens of the earlier phase are superseded from here on.
+   */
+  finish(phase: string, at: string, approvalId?: string): void {
+    const a = this.assignment;
+    const token = this.token;
+    if (a === undefined || this.task === undefined || token === undefined) return;
+    const entry: HistoryEntry = { from: a.phase, to: phase, at, agent_id: this.agentId, artifacts: {}, ...(approvalId === undefined ? {} : { approval_id: approvalId }) };
+    this.task = { ...this.task, phase, status: 'completed', claim: null, pending_approval_id: null, history: [...this.task.history, entry] };
+    this.bind(phase, a.epoch, token);
+    this.state = 'done';
+  }
+
+  isTerminal(phase: string): boolean {
+    return this.workflow()?.terminalPhases.has(phase) === true;
   }
 
   setStatus(status: TaskStatus): void {
     if (this.task !== undefined) this.task = { ...this.task, status };
   }
 
-  pause(reason: string): void {
+  pause(): void {
     if (this.state !== 'active') return;
     this.state = 'paused';
-    this.pausedReason = reason;
     this.setStatus('paused');
   }
 
   resume(): void {
     if (this.state !== 'paused') return;
     this.state = 'active';
-    this.pausedReason = undefined;
     this.setStatus('claimed');
   }
 

@@ -3,19 +3,21 @@ import { PhasegateError } from '../../core/errors.js';
 import { verifyCached } from '../../core/tokens/index.js';
 import type { PhaseClaims } from '../../core/tokens/types.js';
 import type { SidecarContext } from './context.js';
+import { refusal } from './refusal.js';
 import type { SessionState } from './session.js';
 
 /** Why a session in `state` cannot act, or undefined when it can. */
 export function stateRefusal(state: SessionState): PhasegateError | undefined {
   switch (state) {
     case 'active':
+    case 'done':
       return undefined;
     case 'idle':
-      return new PhasegateError('no_task', 'no task claimed: call task.claim first');
+      return refusal('no_task', 'no task claimed: call task.claim first');
     case 'paused':
-      return new PhasegateError('task_paused', 'the task is paused by an operator');
+      return refusal('task_paused', 'the task is paused by an operator');
     case 'lost':
-      return new PhasegateError('lease_lost', 'the lease on the task was lost; claim again');
+      return refusal('lease_lost', 'the lease on the task was lost; claim again');
   }
 }
 

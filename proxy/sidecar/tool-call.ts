@@ -10,6 +10,7 @@ import type { BoundPolicy, Decision, ToolCall } from '../../core/policy/types.js
 import type { AuditEntry } from '../audit/types.js';
 import type { SidecarContext } from './context.js';
 import { wireReasonOf } from './rpc-errors.js';
+import { refusal } from './refusal.js';
 import { executeTool } from './tool-exec.js';
 import { stateRefusal } from './token-check.js';
 
@@ -19,13 +20,13 @@ type Params = { readonly token?: unknown; readonly tool?: unknown; readonly args
 export function toolCall(ctx: SidecarContext, params: unknown): Promise<unknown> {
   const callId = ctx.nextCallId();
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-    return refuse(ctx, callId, {}, new PhasegateError('invalid_params', 'params must be an object {token, tool, args}'));
+    return refuse(ctx, callId, {}, refusal('invalid_params', 'params must be an object {token, tool, args}'));
   }
   const p = params as Params;
   const blocked = stateRefusal(ctx.session.state);
   if (blocked !== undefined) return refuse(ctx, callId, p, blocked);
   const token = p.token;
-  if (typeof token !== 'string' || token.length === 0) return refuse(ctx, callId, p, new PhasegateError('token_missing', 'params.token is required'));
+  if (typeof token !== 'string' || token.length === 0) return refuse(ctx, callId, p, refusal('token_missing', 'params.token is required'));
   const nowSec = Math.floor(ctx.now() / 1000);
   const hit = ctx.cache.get(token, nowSec);
   if (hit !== undefined) return decided(ctx, callId, p, hit, nowSec);
@@ -38,14 +39,14 @@ export function toolCall(ctx: SidecarContext, params: unknown): Promise<unknown>
 async function decided(ctx: SidecarContext, callId: string, p: Params, claims: PhaseClaims, nowSec: number): Promise<unknown> {
   const policy = ctx.session.policy;
   // Re-read after a possible verify await: the lease may have been lost or the task paused meanwhile.
-  const refusal = stateRefusal(ctx.session.state);
-  if (refusal !== undefined || policy === undefined) return refuse(ctx, callId, p, refusal ?? new PhasegateError('no_task', 'no task claimed'));
+  const blocked = stateRefusal(ctx.session.state);
+  if (blocked !== undefined || policy === undefined) return refuse(ctx, callId, p, blocked ?? refusal('no_task', 'no task claimed'));
   const d = policy.decide(claims, p as ToolCall, nowSec);
   await appendOrRefuse(ctx, callRecord(ctx, callId, p, d.decision, d.reason ?? null));
   if (d.decision === 'deny') {
     const reason = d.reason ?? 'tool_not_allowed';
     ctx.logger.info({ event: 'tool_call_denied', call_id: callId, tool: p.tool, reason }, 'tool_call_denied');
-    throw new PhasegateError(reason, d.message ?? reason, d.path === undefined ? undefined : { path: d.path });
+    throw refusal(reason, d.message ?? reason, d.path === undefined ? undefined : { path: d.path });
   }
   if (ctx.logger.isLevelEnabled('debug')) ctx.logger.debug({ event: 'tool_call_allowed', call_id: callId, tool: p.tool, decision: d.decision }, 'tool_call_allowed');
   return run(ctx, callId, policy, p, d);

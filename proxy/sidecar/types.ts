@@ -47,7 +47,8 @@ export interface ClaimResult {
 }
 
 export type SidecarNotification =
-  | { method: 'phase.changed'; params: { phase: string; token: string } }
+  /** `token` is null when an approval moved the task into a terminal phase (the claim ended with it). */
+  | { method: 'phase.changed'; params: { phase: string; token: string | null } }
   | { method: 'task.paused'; params: { reason: string } }
   | { method: 'task.resumed'; params: Record<string, never> }
   | { method: 'lease.lost'; params: Record<string, never> };

@@ -105,7 +105,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
 }
 
 function redactToken(key: string, value: unknown): unknown {
-  return key === 'token' ? '…' : value;
+  return key === 'token' && typeof value === 'string' ? '…' : value;
 }
 
 /**

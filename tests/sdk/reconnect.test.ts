@@ -22,7 +22,7 @@ describe('connection lifecycle', () => {
     await client.writeFile('notes/before.md', 'before\n');
 
     await stack.restartSidecar();
-    // What `phasegate run` does for a restarted sidecar: take the agent's task back.
+    // A restarted sidecar knows no task: whoever restarts it claims the agent's task again.
     await stack.sidecar.claim({ task_id: taskId });
 
     await expect(client.writeFile('notes/after.md', 'after\n')).resolves.toEqual({ bytes: 6 });
@@ -47,11 +47,11 @@ describe('connection lifecycle', () => {
     expect((await client.requestTransition('READY')).allowed).toBe(true);
     const readyToken = client.token;
 
-    const asked = await client.requestTransition('DONE');
+    const asked = await client.requestTransition('APPROVED');
     expect(asked).toMatchObject({ allowed: false, status: 'awaiting_approval' });
     const approvalId = (asked as { approval_id: string }).approval_id;
     let settled = false;
-    const waiting = client.waitForPhase('DONE', 10_000).then((p) => ((settled = true), p));
+    const waiting = client.waitForPhase('APPROVED', 10_000).then((p) => ((settled = true), p));
     await new Promise((r) => setTimeout(r, 300));
     expect(settled).toBe(false); // nothing happens until a human decides
 
@@ -60,12 +60,13 @@ describe('connection lifecycle', () => {
     const decided = await stack.admin('POST', `/api/v1/approvals/${approvalId}/approve`, { note: 'looks good' });
     expect(decided.status).toBe(200);
 
-    await expect(waiting).resolves.toBe('DONE');
-    expect(client.phase).toBe('DONE');
+    await expect(waiting).resolves.toBe('APPROVED');
+    expect(client.phase).toBe('APPROVED');
     expect(client.token).not.toBe(readyToken);
-    // The DONE token works: DONE allows read_file only.
+    // The new token is good for the new phase, and for the next transition.
     await expect(client.readFile('README.md')).resolves.toMatchObject({ bytes: 21 });
+    expect(await client.requestTransition('DONE')).toMatchObject({ allowed: true, phase: 'DONE' });
     const task = await stack.admin('GET', `/api/v1/tasks/${taskId}`);
-    expect(JSON.stringify(task.body)).toContain('"phase":"DONE"');
+    expect(task.body.task).toMatchObject({ phase: 'DONE', status: 'completed' });
   });
 });

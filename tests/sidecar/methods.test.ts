@@ -71,7 +71,7 @@ describe('sidecar methods', () => {
     expect(list.files).toEqual(['src/app.js']);
 
     // The PLAN token is superseded now, everywhere.
-    const stale = await agent.call('task.status', { token: claim.token });
+    const stale = await agent.call('state.snapshot', { token: claim.token });
     expect(stale.error).toMatchObject({ code: -32001, data: { reason: 'token_superseded' } });
 
     const records = await stack.audit();
@@ -115,13 +115,15 @@ describe('sidecar methods', () => {
     expect(approved.status).toBe(200);
     await agent.waitFor(() => agent.notifications.some((n) => n.method === 'phase.changed'));
     const changed = agent.notifications.find((n) => n.method === 'phase.changed');
-    expect(changed?.params.phase).toBe('COMPLETE');
-    const st = await agent.ok('task.status', { token: changed?.params.token });
+    // COMPLETE is terminal: the coordinator ended the claim with it, so there is no new token.
+    expect(changed?.params).toEqual({ phase: 'COMPLETE', token: null });
+    const st = await agent.ok('task.status', { token: review.token });
     expect(st).toMatchObject({ phase: 'COMPLETE', status: 'completed' });
-    const write = await agent.call('tool.call', { token: changed?.params.token, tool: 'write_file', args: { path: 'src/x.js', content: 'x' } });
-    expect(write.error?.data.reason).toBe('tool_forbidden');
+    expect(st.history.at(-1)).toMatchObject({ from: 'REVIEW', to: 'COMPLETE', approval_id: asked.approval_id });
     const old = await agent.call('tool.call', { token: review.token, tool: 'read_file', args: { path: 'README.md' } });
     expect(old.error?.data.reason).toBe('token_superseded');
+    // The session is over; the next claim looks for a new task.
+    expect((await agent.call('task.claim', {})).error?.data.reason).toBe('no_task');
     expect((await s.audit()).some((r) => r.type === 'transition' && r.reason === 'approved')).toBe(true);
   });
 

@@ -124,6 +124,6 @@ describe('agent WebSocket', () => {
     await rename(join(s.auditDir, 'tool_audit.jsonl'), join(s.auditDir, 'dir.moved'));
     await rename(join(s.auditDir, 'tool_audit.moved'), join(s.auditDir, 'tool_audit.jsonl'));
     await expectReason({ token: implToken, tool: 'read_file', args: { path: 'README.md' } }, 'token_expired', -32001);
-    expect(seen.size).toBe(18);
+    expect(seen.size).toBe(16);
   });
 });

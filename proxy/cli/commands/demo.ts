@@ -18,7 +18,8 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, { keep: { type: 'boolean' }, json: { type: 'boolean' } }, USAGE, false);
   const summary = await runDemo({
     report: (line) => process.stderr.write(`demo: ${line}\n`),
-    logger: createLogger('phasegate-demo', process.env.PHASEGATE_LOG_LEVEL ?? 'warn'),
+    // The narrative is the progress lines; structured logs only for real failures.
+    logger: createLogger('phasegate-demo', process.env.PHASEGATE_LOG_LEVEL ?? 'error'),
     keep: values.keep === true,
   });
   process.stdout.write(values.json === true ? JSON.stringify(summary) + '\n' : formatSummary(summary));

@@ -1,0 +1,107 @@
+/** Human approvals: a transition marked `approval` parks the task until an admin approves (it applies) or rejects (it stays). */
+import type { CompiledTransition } from '../contract/types.js';
+import { PhasegateError } from '../errors.js';
+import { applyTransition } from './apply-transition.js';
+import { nameAt, optionalText } from './body-checks.js';
+import { leaseUntil } from './claim-check.js';
+import { workflowOf, type Engine } from './engine.js';
+import { idOrdinal } from './ids.js';
+import type { Store } from './store.js';
+import type { ApprovalRecord, TaskRecord } from './types.js';
+import type { WriteTx } from './write-tx.js';
+
+/** Creates the pending approval and parks the task in `awaiting_approval`; returns the approval id. */
+export function parkForApproval(
+  tx: WriteTx,
+  store: Store,
+  task: TaskRecord,
+  tr: CompiledTransition,
+  agentId: string,
+  artifacts: Readonly<Record<string, string>>,
+  testHashes: Readonly<Record<string, string>>,
+): string {
+  const approval: ApprovalRecord = {
+    id: tx.nextId('A'),
+    task_id: task.id,
+    from: tr.from,
+    to: tr.to,
+    status: 'pending',
+    requested_at: tx.nowIso,
+    requested_by: agentId,
+    artifacts,
+    decided_at: null,
+    note: null,
+    reason: null,
+  };
+  void store.approvals.put(approval.id, approval);
+  // Kept for the moment of approval: a `lock_tests` trigger then locks what the sidecar saw at request time.
+  void store.parked.put(approval.id, { test_hashes: testHashes });
+  tx.saveTask(task, { ...task, status: 'awaiting_approval', pending_approval_id: approval.id, blockers: [], updated_at: tx.nowIso });
+  tx.emit('approval_requested', task.id, { approval_id: approval.id, from: tr.from, to: tr.to });
+  return approval.id;
+}
+
+export function listApprovals(store: Store, status?: ApprovalRecord['status']): ApprovalRecord[] {
+  const all = [...store.approvals.getRange().map((e) => e.value)];
+  return all.filter((a) => status === undefined || a.status === status).sort((a, b) => idOrdinal(a.id) - idOrdinal(b.id));
+}
+
+/** The approval and its parked task, both still waiting for this decision. */
+function pendingPair(store: Store, id: string): { approval: ApprovalRecord; task: TaskRecord } {
+  const approval = store.approvals.get(id);
+  if (approval === undefined) throw new PhasegateError('not_found', `no approval ${id}`);
+  const task = store.tasks.get(approval.task_id);
+  if (approval.status !== 'pending' || task?.status !== 'awaiting_approval' || task.pending_approval_id !== id) {
+    throw new PhasegateError('approval_not_pending', `approval ${id} is ${approval.status}`);
+  }
+  return { approval, task };
+}
+
+export async function approve(engine: Engine, id: string, note?: string): Promise<ApprovalRecord> {
+  const approvalId = nameAt(id, 'approval_id');
+  const text = optionalText(note, 'note');
+  const done = await engine.mutate((tx) => {
+    const { approval, task } = pendingPair(engine.store, approvalId);
+    const tr = workflowOf(engine.contract, task.workflow).transitionIndex.get(`${approval.from}->${approval.to}`);
+    if (tr === undefined) throw new PhasegateError('conflict', `transition ${approval.from} → ${approval.to} is no longer in the contract`);
+    const decided: ApprovalRecord = { ...approval, status: 'approved', decided_at: tx.nowIso, note: text ?? null };
+    void engine.store.approvals.put(approvalId, decided);
+    const parked = engine.store.parked.get(approvalId);
+    void engine.store.parked.remove(approvalId);
+    tx.emit('approval_decided', task.id, { approval_id: approvalId, decision: 'approved', ...(text === undefined ? {} : { note: text }) });
+    applyTransition(engine, tx, task, tr, {
+      agentId: approval.requested_by,
+      artifacts: approval.artifacts,
+      testHashes: parked?.test_hashes ?? {},
+      approvalId,
+    });
+    return decided;
+  });
+  await done.durable;
+  return done.value;
+}
+
+export async function reject(engine: Engine, id: string, reason: string): Promise<ApprovalRecord> {
+  const approvalId = nameAt(id, 'approval_id');
+  const why = nameAt(reason, 'reason', 10_000);
+  const done = await engine.mutate((tx) => {
+    const { approval, task } = pendingPair(engine.store, approvalId);
+    const decided: ApprovalRecord = { ...approval, status: 'rejected', decided_at: tx.nowIso, reason: why };
+    void engine.store.approvals.put(approvalId, decided);
+    void engine.store.parked.remove(approvalId);
+    // The task stays in its phase, back with its holder (lease restarted: it waited on a human), the reason as its blocker.
+    const claim = task.claim === null ? null : { ...task.claim, lease_expires_at: leaseUntil(tx.nowMs, engine.leaseMs) };
+    tx.saveTask(task, {
+      ...task,
+      status: claim === null ? 'pending' : 'claimed',
+      claim,
+      pending_approval_id: null,
+      blockers: [{ code: 'approval_rejected', message: why }],
+      updated_at: tx.nowIso,
+    });
+    tx.emit('approval_decided', task.id, { approval_id: approvalId, decision: 'rejected', reason: why });
+    return decided;
+  });
+  await done.durable;
+  return done.value;
+}

@@ -1,0 +1,44 @@
+/** The event log: reading by sequence number, and publishing committed events to subscribers in seq order. */
+import type { Logger } from '../log.js';
+import type { Store } from './store.js';
+import type { CoordEvent } from './types.js';
+
+export const DEFAULT_EVENT_PAGE = 1000;
+export const MAX_EVENT_PAGE = 10_000;
+
+/** Events with seq > since, oldest first; `next` is the seq to pass as `since` for the following page. */
+export function readEvents(store: Store, since: number, limit = DEFAULT_EVENT_PAGE): { events: CoordEvent[]; next: number } {
+  const from = Number.isSafeInteger(since) && since > 0 ? since : 0;
+  const n = Math.min(Math.max(1, Math.floor(Number.isFinite(limit) ? limit : DEFAULT_EVENT_PAGE)), MAX_EVENT_PAGE);
+  const list = [...store.events.getRange({ start: from + 1, limit: n }).map((e) => e.value)];
+  return { events: list, next: list.at(-1)?.seq ?? from };
+}
+
+export class EventPublisher {
+  readonly #listeners = new Set<(event: CoordEvent) => void>();
+  readonly #logger: Logger;
+
+  constructor(logger: Logger) {
+    this.#logger = logger;
+  }
+
+  subscribe(listener: (event: CoordEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Called once per operation, after its commit is flushed, in commit (= seq) order. */
+  publish(events: readonly CoordEvent[]): void {
+    for (const event of events) {
+      this.#logger.info({ seq: event.seq, task_id: event.task_id, ...event.data }, event.type);
+      for (const listener of this.#listeners) {
+        try {
+          listener(event);
+        } catch (error) {
+          // A faulty subscriber must not stop the others or the caller's response.
+          this.#logger.error({ err: error, seq: event.seq }, 'event_listener_failed');
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Group commit. Every mutating operation is a synchronous function run inside one LMDB
+ * write transaction; all operations queued during one event-loop turn share that
+ * transaction (and therefore one fsync), each in its own child transaction so a refused
+ * operation rolls back alone. lmdb-js's async `transaction()` callbacks would do the same,
+ * but they never fire on this platform (lmdb 3.5.6, Node 20.20), so we batch ourselves
+ * with `transactionSync` — which also makes the order of operations exactly the queue order.
+ */
+import type { RootDatabase } from 'lmdb';
+import { PhasegateError } from '../errors.js';
+
+/** lmdb-js TransactionFlags: ABORTABLE | NO_SYNC_FLUSH (return at commit; we await `flushed` ourselves). */
+const COMMIT_FLAGS = 0x1 | 0x10000;
+
+export interface Committed<T> {
+  readonly value: T;
+  /** Resolves once the commit is on disk and the operation's after-commit work has run. */
+  readonly durable: Promise<void>;
+}
+
+interface QueuedOp {
+  run(): unknown;
+  resolve(c: Committed<unknown>): void;
+  reject(e: unknown): void;
+  afterFlush: (() => void) | undefined;
+}
+
+export interface GroupCommit {
+  /** Queues `fn`; resolves at commit with its value (or rejects with what it threw, having written nothing). */
+  write<T>(fn: () => T, afterFlush?: (value: T) => void): Promise<Committed<T>>;
+  /** Waits until everything queued so far is committed and durable. */
+  drain(): Promise<void>;
+  /** Refuses further writes. */
+  stop(): void;
+}
+
+export function createGroupCommit(root: RootDatabase): GroupCommit {
+  let queue: QueuedOp[] = [];
+  let scheduled = false;
+  let stopped = false;
+  // After-flush work (event publication, caller wake-up) runs batch by batch in commit order.
+  let published: Promise<void> = Promise.resolve();
+
+  function runBatch(): void {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0) return;
+    const results: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      root.transactionSync(() => {
+        for (const op of batch) {
+          try {
+            results.push({ ok: true, value: root.transactionSync(() => op.run()) });
+          } catch (error) {
+            results.push({ ok: false, error });
+          }
+        }
+      }, COMMIT_FLAGS);
+    } catch (error) {
+      for (const op of batch) op.reject(error);
+      return;
+    }
+    const flushed = published.then(() => root.flushed).then(() => undefined);
+    batch.forEach((op, i) => {
+      const r = results[i];
+      if (r === undefined || !r.ok) return op.reject(r?.error);
+      const durable = flushed.then(() => op.afterFlush?.());
+      durable.catch(() => undefined); // the caller may have given up before the flush; nothing to report twice
+      op.resolve({ value: r.value, durable });
+    });
+    published = flushed.then(() => undefined, () => undefined);
+  }
+
+  return {
+    write<T>(fn: () => T, afterFlush?: (value: T) => void): Promise<Committed<T>> {
+      if (stopped) return Promise.reject(new PhasegateError('coordinator_unavailable', 'the coordinator is shutting down'));
+      return new Promise<Committed<T>>((resolve, reject) => {
+        let value: T;
+        queue.push({
+          run: () => (value = fn()),
+          resolve: resolve as (c: Committed<unknown>) => void,
+          reject,
+          afterFlush: afterFlush && (() => afterFlush(value)),
+        });
+        if (!scheduled) {
+          scheduled = true;
+          // setImmediate, not a microtask: requests whose I/O lands in the same loop turn join the batch.
+          setImmediate(runBatch);
+        }
+      });
+    },
+    async drain(): Promise<void> {
+      if (queue.length > 0) runBatch();
+      await published;
+      await root.flushed;
+    },
+    stop(): void {
+      stopped = true;
+    },
+  };
+}

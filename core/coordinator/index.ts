@@ -1,0 +1,18 @@
+export { openCoordinatorService, DEFAULT_LEASE_MS, type CoordinatorServiceOptions } from './service.js';
+export type {
+  ApprovalRecord,
+  AuditCheckpoint,
+  Claim,
+  ClaimRequest,
+  ClaimResponse,
+  CoordEvent,
+  CoordinatorService,
+  EventType,
+  HistoryEntry,
+  NewTask,
+  SnapshotResponse,
+  TaskRecord,
+  TaskStatus,
+  TransitionRequest,
+  TransitionResponse,
+} from './types.js';

@@ -1,0 +1,100 @@
+/** `openCoordinatorService`: the state engine behind the coordinator's HTTP API (SPEC §7), on LMDB. */
+import type { CompiledContract } from '../contract/types.js';
+import { createLogger, type Logger } from '../log.js';
+import type { TokenIssuer, TokenVerifier } from '../tokens/types.js';
+import { approve, listApprovals, reject } from './approvals.js';
+import { listCheckpoints, recordCheckpoint } from './checkpoints.js';
+import { createEngine } from './engine.js';
+import { EventPublisher, readEvents } from './events.js';
+import { createGroupCommit } from './group-commit.js';
+import { idOrdinal } from './ids.js';
+import { expireLeases, startLeaseTimer } from './leases.js';
+import { openStore } from './store.js';
+import { claim, heartbeat, release } from './task-claims.js';
+import { createTask } from './task-create.js';
+import { pause, resume } from './task-pause.js';
+import { refresh, snapshot } from './token-reads.js';
+import { transition } from './transitions.js';
+import type { CoordinatorService } from './types.js';
+
+export interface CoordinatorServiceOptions {
+  readonly dataDir: string;
+  readonly contract: CompiledContract;
+  readonly issuer: TokenIssuer;
+  readonly verifier: TokenVerifier;
+  /** ms since epoch; tests freeze and advance it. */
+  readonly now?: () => number;
+  /** How long a claim lives without a heartbeat (default 60 s, SPEC §7). */
+  readonly leaseMs?: number;
+  /** How often overdue leases are collected (default a quarter of leaseMs, at most 5 s). */
+  readonly leaseCheckMs?: number;
+  readonly logger?: Logger;
+}
+
+export const DEFAULT_LEASE_MS = 60_000;
+
+function positiveMs(v: number | undefined, name: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!Number.isSafeInteger(v) || v <= 0) throw new TypeError(`"${name}" must be a positive integer (ms)`);
+  return v;
+}
+
+/** Opens (or creates) the store in `dataDir` and starts the lease timer. Bad options throw a TypeError naming the option. */
+export async function openCoordinatorService(opts: CoordinatorServiceOptions): Promise<CoordinatorService> {
+  if (typeof opts.dataDir !== 'string' || opts.dataDir.length === 0) throw new TypeError('"dataDir" must be a non-empty path');
+  if (typeof opts.contract?.sha256 !== 'string') throw new TypeError('"contract" must be a compiled contract');
+  if (typeof opts.issuer?.issue !== 'function') throw new TypeError('"issuer" must be a TokenIssuer');
+  if (typeof opts.verifier?.verify !== 'function') throw new TypeError('"verifier" must be a TokenVerifier');
+  if (opts.now !== undefined && typeof opts.now !== 'function') throw new TypeError('"now" must be a function');
+  const leaseMs = positiveMs(opts.leaseMs, 'leaseMs', DEFAULT_LEASE_MS);
+  const leaseCheckMs = positiveMs(opts.leaseCheckMs, 'leaseCheckMs', Math.min(5_000, Math.ceil(leaseMs / 4)));
+  const logger = opts.logger ?? createLogger('coordinator');
+
+  const store = openStore(opts.dataDir);
+  const commits = createGroupCommit(store.root);
+  const publisher = new EventPublisher(logger);
+  const engine = createEngine({
+    store,
+    commits,
+    publisher,
+    contract: opts.contract,
+    issuer: opts.issuer,
+    verifier: opts.verifier,
+    now: opts.now ?? Date.now,
+    leaseMs,
+    logger,
+  });
+  const stopTimer = startLeaseTimer(engine, leaseCheckMs, logger);
+  logger.info({ data_dir: opts.dataDir, contract: opts.contract.sha256, lease_ms: leaseMs }, 'coordinator_store_opened');
+
+  let closing: Promise<void> | undefined;
+  return {
+    createTask: (input) => createTask(engine, input),
+    listTasks: () => [...store.tasks.getRange().map((e) => e.value)].sort((a, b) => idOrdinal(a.id) - idOrdinal(b.id)),
+    getTask: (id) => (typeof id === 'string' && id.length > 0 ? store.tasks.get(id) : undefined),
+    claim: (req) => claim(engine, req),
+    transition: (req) => transition(engine, req),
+    heartbeat: (taskId, agentId) => heartbeat(engine, taskId, agentId),
+    release: (taskId, agentId) => release(engine, taskId, agentId),
+    refresh: (token) => refresh(engine, token),
+    snapshot: (token) => snapshot(engine, token),
+    pause: (taskId, reason) => pause(engine, taskId, reason),
+    resume: (taskId) => resume(engine, taskId),
+    listApprovals: (status) => listApprovals(store, status),
+    approve: (id, note) => approve(engine, id, note),
+    reject: (id, reason) => reject(engine, id, reason),
+    recordCheckpoint: (cp) => recordCheckpoint(engine, cp),
+    checkpoints: (agentId) => listCheckpoints(store, agentId),
+    events: (since, limit) => readEvents(store, since, limit),
+    subscribe: (listener) => publisher.subscribe(listener),
+    expireLeases: () => expireLeases(engine),
+    close: () =>
+      (closing ??= (async () => {
+        stopTimer();
+        commits.stop();
+        await commits.drain();
+        await store.root.close();
+        logger.info({ data_dir: opts.dataDir }, 'coordinator_store_closed');
+      })()),
+  };
+}

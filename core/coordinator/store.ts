@@ -1,0 +1,54 @@
+/**
+ * The coordinator's LMDB environment: one root, one named sub-database per kind of record.
+ * Records are msgpack (lmdb-js default); keys are strings, integers or arrays (ordered-binary).
+ */
+import { mkdirSync } from 'node:fs';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import type { AuditCheckpoint, ApprovalRecord, CoordEvent, TaskRecord } from './types.js';
+
+/** What a parked (approval) transition needs again when it is finally applied. */
+export interface ParkedEvidence {
+  readonly test_hashes: Readonly<Record<string, string>>;
+}
+
+/** [agent_id, audit seq, audit hash]: two different hashes for one seq are both kept (that is the tamper evidence). */
+export type CheckpointKey = [string, number, string];
+
+/** [-priority, created_at, id ordinal, id]: iteration order is claim order (priority desc, oldest first). */
+export type PendingKey = [number, string, number, string];
+
+export interface Store {
+  readonly root: RootDatabase;
+  readonly tasks: Database<TaskRecord, string>;
+  /** sha256 of canonical JSON → artifact value, written once. */
+  readonly artifacts: Database<unknown, string>;
+  readonly approvals: Database<ApprovalRecord, string>;
+  readonly parked: Database<ParkedEvidence, string>;
+  readonly events: Database<CoordEvent, number>;
+  readonly checkpoints: Database<AuditCheckpoint, CheckpointKey>;
+  /** Counters: event seq and id sequences. */
+  readonly meta: Database<number, string>;
+  /** Claim order of pending tasks. */
+  readonly pendingIndex: Database<true, PendingKey>;
+  /** Live claims by expiry: [lease_expires_at, id] → true. */
+  readonly leaseIndex: Database<true, [string, string]>;
+}
+
+export function openStore(dataDir: string): Store {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // overlappingSync (the default on Linux) lets a commit return before its fsync; every
+  // caller acknowledges only after `root.flushed`, so durability is kept and commits overlap.
+  const root = open({ path: dataDir, maxDbs: 16, overlappingSync: true });
+  return {
+    root,
+    tasks: root.openDB<TaskRecord, string>('tasks', {}),
+    artifacts: root.openDB<unknown, string>('artifacts', {}),
+    approvals: root.openDB<ApprovalRecord, string>('approvals', {}),
+    parked: root.openDB<ParkedEvidence, string>('parked', {}),
+    events: root.openDB<CoordEvent, number>('events', {}),
+    checkpoints: root.openDB<AuditCheckpoint, CheckpointKey>('checkpoints', {}),
+    meta: root.openDB<number, string>('meta', {}),
+    pendingIndex: root.openDB<true, PendingKey>('pending_index', {}),
+    leaseIndex: root.openDB<true, [string, string]>('lease_index', {}),
+  };
+}

@@ -1,0 +1,74 @@
+/** Creating tasks: from an admin request, or spawned by a transition's trigger. */
+import type { CompiledContract } from '../contract/types.js';
+import { PhasegateError } from '../errors.js';
+import { integerAt, nameAt, objectAt, optionalNames, optionalText, optionalTexts, invalid } from './body-checks.js';
+import type { Engine } from './engine.js';
+import type { WriteTx } from './write-tx.js';
+import type { NewTask, TaskRecord } from './types.js';
+
+export interface TaskSeed {
+  readonly title: string;
+  readonly description: string;
+  readonly acceptance_criteria: readonly string[];
+  readonly depends_on: readonly string[];
+  readonly workflow: string;
+  readonly priority: number;
+  readonly required_capabilities: readonly string[];
+  readonly parent_id: string | null;
+}
+
+export const DEFAULT_WORKFLOW = 'default';
+
+/** Shape and contract checks that need no database. */
+export function parseNewTask(input: unknown, contract: CompiledContract): TaskSeed {
+  const body = objectAt(input, '');
+  const workflow = body.workflow === undefined ? DEFAULT_WORKFLOW : nameAt(body.workflow, 'workflow');
+  if (!contract.workflows.has(workflow)) invalid('workflow', `no workflow "${workflow}" in the contract`);
+  return {
+    title: nameAt(body.title, 'title', 1000),
+    description: optionalText(body.description, 'description') ?? '',
+    acceptance_criteria: optionalTexts(body.acceptance_criteria, 'acceptance_criteria') ?? [],
+    depends_on: [...new Set(optionalNames(body.depends_on, 'depends_on') ?? [])],
+    workflow,
+    priority: body.priority === undefined ? 0 : integerAt(body.priority, 'priority'),
+    required_capabilities: [...new Set(optionalNames(body.required_capabilities, 'required_capabilities') ?? [])],
+    parent_id: null,
+  };
+}
+
+/** Inserts a new pending task at its workflow's first phase and emits task_created. */
+export function insertTask(tx: WriteTx, contract: CompiledContract, seed: TaskSeed): TaskRecord {
+  const wf = contract.workflows.get(seed.workflow);
+  if (wf === undefined) throw new PhasegateError('invalid_body', `no workflow "${seed.workflow}" in the contract`, { path: 'workflow' });
+  const task: TaskRecord = {
+    ...seed,
+    id: tx.nextId('T'),
+    spawned: [],
+    phase: wf.initialPhase,
+    status: 'pending',
+    epoch: 0,
+    claim: null,
+    history: [],
+    artifacts: {},
+    test_lock: null,
+    pending_approval_id: null,
+    blockers: [],
+    created_at: tx.nowIso,
+    updated_at: tx.nowIso,
+  };
+  tx.saveTask(undefined, task);
+  tx.emit('task_created', task.id, { title: task.title, workflow: task.workflow, parent_id: task.parent_id });
+  return task;
+}
+
+export async function createTask(engine: Engine, input: NewTask): Promise<TaskRecord> {
+  const seed = parseNewTask(input, engine.contract);
+  const done = await engine.mutate((tx) => {
+    seed.depends_on.forEach((id, i) => {
+      if (!engine.store.tasks.doesExist(id)) throw new PhasegateError('not_found', `depends_on: no task ${id}`, { path: `depends_on/${i}` });
+    });
+    return insertTask(tx, engine.contract, seed);
+  });
+  await done.durable;
+  return done.value;
+}

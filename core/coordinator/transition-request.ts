@@ -1,0 +1,63 @@
+/** Shape of a transition request, checked before any token or state is looked at. */
+import { PhasegateError } from '../errors.js';
+import type { Evidence, TestRunEvidence } from '../gates/types.js';
+import { integerAt, invalid, isPlainObject, nameAt, objectAt } from './body-checks.js';
+
+export interface ParsedTransition {
+  readonly token: string;
+  readonly currentPhase: string;
+  readonly targetPhase: string;
+  readonly artifacts: Readonly<Record<string, unknown>>;
+  readonly evidence: Evidence;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+function testRun(v: unknown, path: string): TestRunEvidence {
+  const r = objectAt(v, path);
+  return {
+    phase: nameAt(r.phase, `${path}/phase`),
+    epoch: integerAt(r.epoch, `${path}/epoch`, 0),
+    exit_code: integerAt(r.exit_code, `${path}/exit_code`),
+    passed: integerAt(r.passed, `${path}/passed`, 0),
+    failed: integerAt(r.failed, `${path}/failed`, 0),
+    at: nameAt(r.at, `${path}/at`),
+  };
+}
+
+export function parseAuditHead(v: unknown, path: string): { seq: number; hash: string } {
+  const h = objectAt(v, path);
+  const hash = nameAt(h.hash, `${path}/hash`);
+  if (!SHA256_HEX.test(hash)) invalid(`${path}/hash`, 'must be 64 lowercase hex characters');
+  return { seq: integerAt(h.seq, `${path}/seq`, 0), hash };
+}
+
+/** Evidence is what the sidecar observed; absent evidence is empty evidence (gates that need it then block). */
+function parseEvidence(v: unknown): Evidence {
+  if (v === undefined) return { test_runs: [], test_hashes: {} };
+  const e = objectAt(v, 'evidence');
+  const runs = e.test_runs ?? [];
+  if (!Array.isArray(runs)) invalid('evidence/test_runs', 'must be an array');
+  const hashes = objectAt(e.test_hashes ?? {}, 'evidence/test_hashes');
+  const testHashes: Record<string, string> = {};
+  for (const [path, hash] of Object.entries(hashes)) testHashes[path] = nameAt(hash, `evidence/test_hashes/${path}`);
+  return {
+    test_runs: runs.map((r, i) => testRun(r, `evidence/test_runs/${i}`)),
+    test_hashes: testHashes,
+    ...(e.audit_head === undefined ? {} : { audit_head: parseAuditHead(e.audit_head, 'evidence/audit_head') }),
+  };
+}
+
+export function parseTransitionRequest(req: unknown): ParsedTransition {
+  const body = objectAt(req, '');
+  if (typeof body.phase_token !== 'string' || body.phase_token.length === 0) throw new PhasegateError('token_missing', 'phase_token is required');
+  const artifacts = body.artifacts ?? {};
+  if (!isPlainObject(artifacts)) invalid('artifacts', 'must be an object');
+  return {
+    token: body.phase_token,
+    currentPhase: nameAt(body.current_phase, 'current_phase'),
+    targetPhase: nameAt(body.target_phase, 'target_phase'),
+    artifacts,
+    evidence: parseEvidence(body.evidence),
+  };
+}

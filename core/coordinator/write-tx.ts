@@ -1,0 +1,51 @@
+/** The handle an operation gets inside its write transaction: the clock reading, event emission, task saves, ids, artifacts. */
+import { canonicalSha256 } from '../contract/index.js';
+import { nextId, type IdPrefix } from './ids.js';
+import type { Store } from './store.js';
+import { saveTask } from './task-index.js';
+import type { CoordEvent, EventType, TaskRecord } from './types.js';
+
+const EVENT_SEQ = 'event_seq';
+
+export interface WriteTx {
+  /** One clock reading per operation, so every timestamp it writes agrees. */
+  readonly nowMs: number;
+  readonly nowIso: string;
+  /** Events appended by this operation, in seq order (published after the flush). */
+  readonly events: readonly CoordEvent[];
+  emit(type: EventType, taskId: string | null, data: Record<string, unknown>): void;
+  saveTask(prev: TaskRecord | undefined, next: TaskRecord): void;
+  nextId(prefix: IdPrefix): string;
+  /** Stores an artifact once under the sha256 of its canonical JSON; returns the hash. */
+  putArtifact(value: unknown): string;
+}
+
+export function lastEventSeq(store: Store): number {
+  return store.meta.get(EVENT_SEQ) ?? 0;
+}
+
+export function beginTx(store: Store, nowMs: number): WriteTx {
+  const nowIso = new Date(nowMs).toISOString();
+  const events: CoordEvent[] = [];
+  return {
+    nowMs,
+    nowIso,
+    events,
+    emit(type, taskId, data) {
+      // The counter lives in the same transaction as the event: a rolled-back operation
+      // gives its number back, so the log never has a gap.
+      const seq = lastEventSeq(store) + 1;
+      const event: CoordEvent = { seq, ts: nowIso, type, task_id: taskId, data };
+      void store.events.put(seq, event);
+      void store.meta.put(EVENT_SEQ, seq);
+      events.push(event);
+    },
+    saveTask: (prev, next) => saveTask(store, prev, next),
+    nextId: (prefix) => nextId(store.meta, prefix),
+    putArtifact(value) {
+      const hash = canonicalSha256(value);
+      if (!store.artifacts.doesExist(hash)) void store.artifacts.put(hash, value);
+      return hash;
+    },
+  };
+}
