@@ -2,10 +2,11 @@
  * A scripted agent (no LLM): walks one task PLAN → TDD → IMPL → REVIEW → COMPLETE through
  * the SDK, and on the way tries what the contract forbids, printing each refusal.
  *
- *     phasegate run --title "Add slugify()" -- node dist/examples/scripted-agent.js
+ *     phasegate run --coordinator URL --task T-1 -- node dist/examples/scripted-agent.js
  *
- * It expects a tiny node project as workspace (`npm test` = `node --test`); `phasegate demo`
- * creates one. Exit 0 when the task is COMPLETE, 1 with a message otherwise.
+ * It expects a tiny node project as workspace (`npm test` = `node --test`), someone to run
+ * the review agent on the spawned review task, and someone to approve REVIEW → COMPLETE;
+ * `phasegate demo` does all three. Exit 0 when the task is COMPLETE, 1 with a message otherwise.
  */
 import { AgentClient } from '../sdk/index.js';
 import { expectApplied, expectBlocked, expectRefusal, runMain, say } from './narrate.js';

@@ -1,5 +1,5 @@
 /** The wire itself: authentication, framing, frame size, every reason code, backpressure. */
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,6 +67,24 @@ describe('agent WebSocket', () => {
     expect(replies.every((r) => r.result?.content === '# fixture\n')).toBe(true);
     const calls = (await stack.audit()).filter((r) => r.type === 'call');
     expect(calls).toHaveLength(500);
+  });
+
+  it('an agent that never reads its replies cannot make the sidecar run more than maxInFlight calls ahead', async () => {
+    stack = await startStack({ sidecar: { maxInFlight: 4 } });
+    await writeFile(join(stack.workspace, 'big.txt'), 'x'.repeat(1024 * 1024));
+    await stack.addTask();
+    const agent = await stack.connect();
+    const { token } = await agent.ok('task.claim');
+    agent.ws.pause(); // stop reading: replies pile up in the kernel, then in nobody's memory
+    const replies = Array.from({ length: 100 }, () => agent.call('tool.call', { token, tool: 'read_file', args: { path: 'big.txt' } }));
+    await new Promise((r) => setTimeout(r, 1000));
+    const started = (await stack.audit()).filter((r) => r.type === 'call').length;
+    // maxInFlight, plus the few 1 MiB replies the loopback socket buffers can hold.
+    expect(started).toBeLessThan(30);
+    agent.ws.resume();
+    const all = await Promise.all(replies);
+    expect(all.every((r) => r.result?.bytes === 1024 * 1024)).toBe(true);
+    expect((await stack.audit()).filter((r) => r.type === 'call')).toHaveLength(100);
   });
 
   it('every reason code reaches the agent with its JSON-RPC code', async () => {
