@@ -9,7 +9,12 @@
 import type { RootDatabase } from 'lmdb';
 import { PhasegateError } from '../errors.js';
 
-/** lmdb-js TransactionFlags: ABORTABLE | NO_SYNC_FLUSH (return at commit; we await `flushed` ourselves). */
+/**
+ * lmdb-js TransactionFlags ABORTABLE | NO_SYNC_FLUSH. Measured here (overlappingSync on): the
+ * commit still fsyncs before returning and `flushed` then resolves at once. We await `flushed`
+ * anyway, so "durable" never rests on that detail. (With overlappingSync off the same call
+ * did not sync at all — which is why the store keeps it on.)
+ */
 const COMMIT_FLAGS = 0x1 | 0x10000;
 
 export interface Committed<T> {

@@ -36,8 +36,9 @@ export interface Store {
 
 export function openStore(dataDir: string): Store {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  // overlappingSync (the default on Linux) lets a commit return before its fsync; every
-  // caller acknowledges only after `root.flushed`, so durability is kept and commits overlap.
+  // overlappingSync is the Linux default; stated so nobody turns it off: without it our
+  // synchronous group commits were not fsynced at all (see group-commit.ts). Every
+  // operation answers only after `root.flushed`.
   const root = open({ path: dataDir, maxDbs: 16, overlappingSync: true });
   return {
     root,

@@ -60,6 +60,17 @@ describe('agent routes (sidecar)', () => {
     expect(none.body.error.reason).toBe('no_task');
   });
 
+  it('gives each of 10 tasks to exactly one of 50 concurrent claimers', async () => {
+    for (let i = 0; i < 10; i++) await c.admin('POST', '/api/v1/tasks', { title: `T${i}` });
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => c.sidecar('POST', '/api/v1/tasks/claim', { agent_id: `racer-${i}` })));
+    const won = answers.filter((a) => a.status === 200);
+    expect(won).toHaveLength(10);
+    expect(new Set(won.map((a) => a.body.task.id)).size).toBe(10);
+    expect(answers.filter((a) => a.status === 404 && a.body.error.reason === 'no_task')).toHaveLength(40);
+    const tasks = (await c.admin('GET', '/api/v1/tasks')).body.tasks;
+    expect(tasks.every((t: { status: string }) => t.status === 'claimed')).toBe(true);
+  });
+
   it('applies an allowed transition and returns all blockers of a refused one', async () => {
     const { id, token } = await createAndClaim();
     const blocked = await c.sidecar('POST', '/api/v1/tasks/transition', {
