@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 
 /** A bad command line: main prints the one-line reason and exits 2. */
 export class UsageError extends Error {
@@ -12,16 +12,30 @@ export class HelpRequested extends Error {
   }
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+/** Flag definitions as node:util parseArgs takes them (the subset phasegate uses). */
+export type FlagSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
+
+/** Parsed values, typed from the spec: strings, booleans, or arrays of them for `multiple`. */
+export type FlagValues<O extends FlagSpec> = {
+  [K in keyof O]?: O[K]['type'] extends 'boolean'
+    ? O[K]['multiple'] extends true ? boolean[] : boolean
+    : O[K]['multiple'] extends true ? string[] : string;
+};
 
 /**
  * Parses flags with node:util parseArgs (strict). `--help` anywhere raises HelpRequested;
  * any unknown flag or missing value raises UsageError.
  */
-export function parseFlags<O extends Options>(argv: string[], options: O, usage: string, allowPositionals = true) {
+export function parseFlags<O extends FlagSpec>(
+  argv: string[],
+  options: O,
+  usage: string,
+  allowPositionals = true,
+): { values: FlagValues<O>; positionals: string[] } {
   if (argv.includes('--help') || argv.includes('-h')) throw new HelpRequested(usage);
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals });
+    const parsed = parseArgs({ args: argv, options, strict: true, allowPositionals });
+    return { values: parsed.values as FlagValues<O>, positionals: parsed.positionals };
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
   }
