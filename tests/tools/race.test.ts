@@ -111,7 +111,9 @@ it('search and edit under the same race never leak or write outside', async () =
   const searched = await hammer(async () => JSON.stringify(await s.ws.search('SECRET', '.', undefined, allowAll)), 1000);
   expect(searched.leaked).toBe(0);
   const edited = await hammer(async () => void (await s.ws.editFile('inside.txt', 'content', 'content', allowAll)), 1000);
-  expect(edited.ok).toBeGreaterThan(0);
+  // Every edit may lose the race on a loaded machine (a typed refusal each time): the
+  // property under test is that none of them ever writes through the link.
+  expect(edited.ok + edited.refused).toBe(1000);
   expect(readFileSync(join(s.outside, 'secret.txt'), 'utf8')).toBe(SECRET);
 });
 
