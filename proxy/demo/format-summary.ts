@@ -14,8 +14,8 @@ export function formatSummary(s: DemoSummary): string {
     lines.push(`agent ${a.agentId} (exit ${s.exitCodes[a.agentId] ?? '?'}): ${a.allowed} calls allowed, ${a.denied} denied`);
     const reasons = Object.entries(a.deniedByReason).sort(([x], [y]) => x.localeCompare(y));
     for (const [reason, n] of reasons) lines.push(`  denied ${reason}: ${n}`);
-    lines.push(`  audit verify ${a.dir}: ${a.verify}`);
+    lines.push(`  audit verify ${s.kept ? a.dir : `audit/${a.agentId}`}: ${a.verify}`);
   }
-  if (s.kept) lines.push('', `files kept in ${s.root}`);
+  lines.push('', s.kept ? `files kept in ${s.root}` : 'temp directory removed (--keep keeps the workspace, coordinator data and audit logs)');
   return lines.join('\n') + '\n';
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { packageRoot } from '../../../core/contract/index.js';
 import { createLogger } from '../../../core/log.js';
-import { runAgent } from '../../wrapper/index.js';
+import { createProgressLogger, runAgent } from '../../wrapper/index.js';
 import { parseFlags, UsageError } from '../args.js';
 
 const usage = `usage: phasegate run [--coordinator URL] [--agent-id ID] [--workspace DIR] [--task ID]
@@ -48,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
     const jwtSecret = process.env.PHASEGATE_JWT_SECRET ?? process.env.ORCHESTRATOR_JWT_SECRET;
     coordinator = { url: values.coordinator, sidecarKey, ...(jwtSecret !== undefined && { jwtSecret }) };
   }
+  const report = (line: string) => process.stderr.write(`phasegate: ${line}\n`);
   return runAgent({
     command,
     workspace,
@@ -60,8 +61,8 @@ export async function run(argv: string[]): Promise<number> {
     ...(values.title !== undefined && {
       newTask: { title: values.title, ...(values.description !== undefined && { description: values.description }), criteria: values.criteria ?? [] },
     }),
-    logger: createLogger('phasegate-run', process.env.PHASEGATE_LOG_LEVEL ?? 'warn'),
-    report: (line) => process.stderr.write(`phasegate: ${line}\n`),
+    logger: process.env.PHASEGATE_LOG_LEVEL === undefined ? createProgressLogger(report) : createLogger('phasegate-run'),
+    report,
   });
 }
 
