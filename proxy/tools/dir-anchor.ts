@@ -17,7 +17,7 @@ import { open, readlink, realpath, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode, fromOsError, outsideWorkspace } from './tool-errors.js';
 
-const PROC_FD = '/proc/self/fd';
+export const PROC_FD = '/proc/self/fd';
 /** Probed once: the kernel can name an open fd's location. */
 export const KERNEL_FD_PATHS = process.platform === 'linux' && existsSync(PROC_FD);
 

@@ -7,32 +7,38 @@
  * where the opened fd really is (dir-anchor.ts) and read only if that is the checked real
  * path — from the fd, never by name again.
  */
-import { constants } from 'node:fs';
-import { lstat, open, realpath, type FileHandle } from 'node:fs/promises';
-import { KERNEL_FD_PATHS, pathOfFd } from './dir-anchor.js';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, readlinkSync, realpathSync } from 'node:fs';
+import { KERNEL_FD_PATHS, PROC_FD } from './dir-anchor.js';
 import type { RealTarget } from './path-confinement.js';
 import { errnoCode, fromOsError, outsideWorkspace, toolFailed } from './tool-errors.js';
 
 // O_NONBLOCK: opening a FIFO planted in the workspace must not hang the sidecar.
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
+/*
+ * Synchronous on purpose: every async fs call is a libuv thread-pool round trip (tens of µs
+ * on this class of machine) and a verified read needs six of them; the same syscalls on a
+ * local disk take a few µs each. A sidecar serves one agent, so briefly holding its event
+ * loop costs less than the hops (the audit append is synchronous for the same reason).
+ */
+
 /** Reads a regular file at a confined real path; refuses if it changed under us. */
 export async function readVerified(target: RealTarget, maxBytes: number): Promise<Buffer> {
-  const fh = await openNoFollow(target);
+  const fd = openNoFollow(target);
   try {
-    const st = await fh.stat({ bigint: true });
+    const st = fstatSync(fd, { bigint: true });
     if (!st.isFile()) throw toolFailed(st.isDirectory() ? 'EISDIR' : 'EINVAL', target.rel);
-    await verifyOpenFile(fh, target, st.dev, st.ino);
+    verifyOpenFile(fd, target, st.dev, st.ino);
     if (st.size > BigInt(maxBytes)) throw toolFailed('EFBIG', target.rel, `file larger than ${maxBytes} bytes: ${target.rel}`);
-    return await readAll(fh, Number(st.size));
+    return readAll(fd, Number(st.size));
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
-async function openNoFollow(target: RealTarget): Promise<FileHandle> {
+function openNoFollow(target: RealTarget): number {
   try {
-    return await open(target.abs, READ_FLAGS);
+    return openSync(target.abs, READ_FLAGS);
   } catch (err) {
     // ELOOP: the last component became a symlink after the realpath check.
     if (errnoCode(err) === 'ELOOP') throw outsideWorkspace(`path changed to a symlink during access: ${target.rel}`);
@@ -45,17 +51,22 @@ async function openNoFollow(target: RealTarget): Promise<FileHandle> {
  * Elsewhere: realpath-after-open + inode comparison. That refuses most swaps, but an
  * attacker flipping a folder between our realpath() and lstat() can pass it.
  */
-async function verifyOpenFile(fh: FileHandle, target: RealTarget, dev: bigint, ino: bigint): Promise<void> {
+function verifyOpenFile(fd: number, target: RealTarget, dev: bigint, ino: bigint): void {
   if (KERNEL_FD_PATHS) {
-    const where = await pathOfFd(fh.fd).catch(() => undefined);
+    let where: string | undefined;
+    try {
+      where = readlinkSync(`${PROC_FD}/${fd}`);
+    } catch {
+      where = undefined;
+    }
     if (where !== target.abs) throw outsideWorkspace(`path changed during access: ${target.rel}`);
     return;
   }
   let again: string;
   let now: { dev: bigint; ino: bigint };
   try {
-    again = await realpath(target.abs);
-    now = await lstat(again, { bigint: true });
+    again = realpathSync.native(target.abs);
+    now = lstatSync(again, { bigint: true });
   } catch {
     throw outsideWorkspace(`path changed during access: ${target.rel}`);
   }
@@ -65,15 +76,14 @@ async function verifyOpenFile(fh: FileHandle, target: RealTarget, dev: bigint, i
 }
 
 /**
- * Reads the `size` bytes fstat reported, from the fd (readFile() would fstat again and
- * issue an extra read for EOF — two thread-pool round trips on the hot path). A file
- * growing meanwhile is read as of the fstat; one shrinking is read as far as it goes.
+ * Reads the `size` bytes fstat reported, from the fd. A file growing meanwhile is read as
+ * of the fstat; one shrinking is read as far as it goes.
  */
-async function readAll(fh: FileHandle, size: number): Promise<Buffer> {
+function readAll(fd: number, size: number): Buffer {
   const buf = Buffer.allocUnsafe(size);
   let len = 0;
   while (len < size) {
-    const { bytesRead } = await fh.read(buf, len, size - len, len);
+    const bytesRead = readSync(fd, buf, len, size - len, len);
     if (bytesRead === 0) break;
     len += bytesRead;
   }
