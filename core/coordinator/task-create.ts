@@ -6,16 +6,11 @@ import type { Engine } from './engine.js';
 import type { WriteTx } from './write-tx.js';
 import type { NewTask, TaskRecord } from './types.js';
 
-export interface TaskSeed {
-  readonly title: string;
-  readonly description: string;
-  readonly acceptance_criteria: readonly string[];
-  readonly depends_on: readonly string[];
-  readonly workflow: string;
-  readonly priority: number;
-  readonly required_capabilities: readonly string[];
-  readonly parent_id: string | null;
-}
+/** What a new task is made from; the rest of its record starts empty. */
+export type TaskSeed = Pick<
+  TaskRecord,
+  'title' | 'description' | 'acceptance_criteria' | 'depends_on' | 'workflow' | 'priority' | 'required_capabilities' | 'parent_id'
+>;
 
 export const DEFAULT_WORKFLOW = 'default';
 
