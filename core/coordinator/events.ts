@@ -6,12 +6,17 @@ import type { CoordEvent } from './types.js';
 export const DEFAULT_EVENT_PAGE = 1000;
 export const MAX_EVENT_PAGE = 10_000;
 
-/** Events with seq > since, oldest first; `next` is the seq to pass as `since` for the following page. */
-export function readEvents(store: Store, since: number, limit = DEFAULT_EVENT_PAGE): { events: CoordEvent[]; next: number } {
+/**
+ * Events with seq > since, oldest first; `next` is the seq to pass as `since` for the
+ * following page, `head` the latest committed seq (a follower that wants only news starts there).
+ */
+export function readEvents(store: Store, since: number, limit = DEFAULT_EVENT_PAGE): { events: CoordEvent[]; next: number; head: number } {
   const from = Number.isSafeInteger(since) && since > 0 ? since : 0;
   const n = Math.min(Math.max(1, Math.floor(Number.isFinite(limit) ? limit : DEFAULT_EVENT_PAGE)), MAX_EVENT_PAGE);
   const list = [...store.events.getRange({ start: from + 1, limit: n }).map((e) => e.value)];
-  return { events: list, next: list.at(-1)?.seq ?? from };
+  let head = 0;
+  for (const key of store.events.getKeys({ reverse: true, limit: 1 })) head = Number(key);
+  return { events: list, next: list.at(-1)?.seq ?? from, head };
 }
 
 export class EventPublisher {

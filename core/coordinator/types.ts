@@ -154,8 +154,8 @@ export interface CoordinatorService {
   reject(id: string, reason: string): Promise<ApprovalRecord>;
   recordCheckpoint(cp: AuditCheckpoint): Promise<void>;
   checkpoints(agentId?: string): AuditCheckpoint[];
-  /** Events with seq > since, oldest first, at most `limit`. */
-  events(since: number, limit?: number): { events: CoordEvent[]; next: number };
+  /** Events with seq > since, oldest first, at most `limit`; `head` is the latest committed seq. */
+  events(since: number, limit?: number): { events: CoordEvent[]; next: number; head: number };
   /** Called after each committed event, in seq order. Returns an unsubscribe function. */
   subscribe(listener: (event: CoordEvent) => void): () => void;
   /** Expires overdue leases now (also runs on an internal timer). Returns how many expired. */

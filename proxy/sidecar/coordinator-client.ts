@@ -22,7 +22,7 @@ export interface CoordinatorClient {
   heartbeat(taskId: string, agentId: string): Promise<{ lease_expires_at: string }>;
   release(taskId: string, agentId: string): Promise<void>;
   checkpoint(cp: AuditCheckpoint): Promise<void>;
-  events(since: number): Promise<{ events: CoordEvent[]; next: number }>;
+  events(since: number, limit?: number): Promise<{ events: CoordEvent[]; next: number; head: number }>;
 }
 
 export interface CoordinatorClientOptions {
@@ -96,7 +96,7 @@ export function createCoordinatorClient(opts: CoordinatorClientOptions): Coordin
     checkpoint: async (cp) => {
       await call('POST', '/api/v1/checkpoints', cp);
     },
-    events: (since) => call('GET', `/api/v1/events?since=${since}`),
+    events: (since, limit = 1000) => call('GET', `/api/v1/events?since=${since}&limit=${limit}`),
   };
 }
 

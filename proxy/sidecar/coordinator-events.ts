@@ -16,6 +16,8 @@ export interface EventFollower {
 export interface FollowOptions {
   coordinatorUrl: string;
   sidecarKey: string;
+  /** Follow from after this seq (the coordinator's head at start: older events are history). */
+  since?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
 }
@@ -23,7 +25,7 @@ export interface FollowOptions {
 export function followCoordinatorEvents(ctx: SidecarContext, opts: FollowOptions): EventFollower {
   const { minBackoffMs = 100, maxBackoffMs = 2_000 } = opts;
   const streamUrl = opts.coordinatorUrl.replace(/^http/, 'ws').replace(/\/+$/, '') + '/api/v1/events/stream';
-  let lastSeq = 0;
+  let lastSeq = opts.since ?? 0;
   let attempt = 0;
   let closed = false;
   let ws: WebSocket | undefined;

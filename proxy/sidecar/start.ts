@@ -112,7 +112,9 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   await appendQuietly(ctx, sessionEntry(ctx, 'sidecar_started', { coordinator: coordinator.baseUrl, contract: contract.sha256 }));
 
-  const follower = followCoordinatorEvents(ctx, { coordinatorUrl: coordinator.baseUrl, sidecarKey: opts.sidecarKey });
+  // Start at the coordinator's head: replaying the whole history on every start grows with it.
+  const { head } = await coordinator.events(0, 1);
+  const follower = followCoordinatorEvents(ctx, { coordinatorUrl: coordinator.baseUrl, sidecarKey: opts.sidecarKey, since: head });
   const stopHeartbeats = startHeartbeats(ctx, heartbeatMs);
   const checkpointTimer = setInterval(() => void ctx.checkpoint(), checkpointMs);
   checkpointTimer.unref();

@@ -51,7 +51,7 @@ describe('persistence and events', () => {
     const page3 = h.svc.events(page2.next, 30);
     expect([...page1.events, ...page2.events, ...page3.events]).toEqual(all);
     expect(page3.next).toBe(80);
-    expect(h.svc.events(80)).toEqual({ events: [], next: 80 });
+    expect(h.svc.events(80)).toEqual({ events: [], next: 80, head: 80 });
   });
 
   it('checkpoints: the same head twice is stored once; two hashes for one seq are both kept (replaced log evidence)', async () => {
