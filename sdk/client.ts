@@ -1,6 +1,6 @@
 import { TokenError } from './errors.js';
 import { RpcConnection } from './rpc-connection.js';
-import { tokenExpiry, tokenTaskId } from './token-expiry.js';
+import { tokenExpiry, tokenPhase, tokenTaskId } from './token-claims.js';
 import type {
   ClaimResult,
   CommandResult,
@@ -205,6 +205,8 @@ export class AgentClient {
 
   private setToken(token: string): void {
     this.currentToken = token;
+    // A phase token names its phase: known from the first (environment) token on.
+    this.currentPhase = tokenPhase(token) ?? this.currentPhase;
     clearTimeout(this.refreshTimer);
     const exp = tokenExpiry(token);
     if (exp === undefined) return;

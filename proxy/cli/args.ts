@@ -37,7 +37,7 @@ export function parseFlags<O extends FlagSpec>(
     const parsed = parseArgs({ args: argv, options, strict: true, allowPositionals });
     return { values: parsed.values as FlagValues<O>, positionals: parsed.positionals };
   } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
+    throw new UsageError(((err as Error).message.split('\n')[0] ?? 'bad arguments').replace(/\. To specify a positional.*$/, ''));
   }
 }
 

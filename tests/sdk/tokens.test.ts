@@ -49,6 +49,16 @@ describe('token handling', () => {
     expect(stale.error?.data.reason).toBe('token_superseded');
   });
 
+  it('knows its phase from the environment token before any call', async () => {
+    stack = await startSdkStack();
+    await stack.addTask();
+    const first = await AgentClient.connect({ url: stack.sidecar.url, agentKey: AGENT_KEY });
+    const { token } = await first.claimTask();
+    first.close();
+    client = await AgentClient.connect({ url: stack.sidecar.url, agentKey: AGENT_KEY, token });
+    expect(client.phase).toBe('DRAFT');
+  });
+
   it('refreshes the token before it expires, without any call', async () => {
     // The shortest TTL the coordinator accepts; a 9 s lead schedules the refresh ~1 s in.
     stack = await startSdkStack({ coordinatorEnv: { PHASEGATE_TOKEN_TTL: '10' } });

@@ -1,6 +1,6 @@
 /**
- * Reads claims from a JWT without verifying it. The SDK only uses them to schedule a refresh
- * and to name its own task when it claims again; the sidecar verifies every token, so a
+ * Reads claims from a JWT without verifying it. The SDK only uses them to schedule a refresh,
+ * to know its phase before any call, and to name its own task when it claims again; the sidecar verifies every token, so a
  * forged claim gains the agent nothing.
  */
 function unverifiedClaims(token: string): Record<string, unknown> | undefined {
@@ -22,4 +22,9 @@ export function tokenExpiry(token: string): number | undefined {
 export function tokenTaskId(token: string): string | undefined {
   const id = unverifiedClaims(token)?.task_id;
   return typeof id === 'string' ? id : undefined;
+}
+
+export function tokenPhase(token: string): string | undefined {
+  const phase = unverifiedClaims(token)?.phase;
+  return typeof phase === 'string' ? phase : undefined;
 }
