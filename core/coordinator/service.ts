@@ -2,6 +2,7 @@
 import type { CompiledContract } from '../contract/types.js';
 import { createLogger, type Logger } from '../log.js';
 import type { TokenIssuer, TokenVerifier } from '../tokens/types.js';
+import { createCachingVerifier } from '../tokens/claims-cache.js';
 import { approve, listApprovals, reject } from './approvals.js';
 import { listCheckpoints, recordCheckpoint } from './checkpoints.js';
 import { createEngine } from './engine.js';
@@ -59,7 +60,8 @@ export async function openCoordinatorService(opts: CoordinatorServiceOptions): P
     publisher,
     contract: opts.contract,
     issuer: opts.issuer,
-    verifier: opts.verifier,
+    // Signature checks once per distinct token: a sidecar presents the same one many times.
+    verifier: createCachingVerifier(opts.verifier, { now: opts.now ?? Date.now }),
     now: opts.now ?? Date.now,
     leaseMs,
     logger,

@@ -70,3 +70,14 @@ export async function verifyCached(cache: ClaimsCache, verifier: TokenVerifier, 
   running.set(token, verification);
   return verification;
 }
+
+/**
+ * A TokenVerifier that verifies each distinct token once and then answers from a bounded
+ * cache until the token's `exp` — for a service that sees the same token on every request
+ * (the coordinator: a sidecar presents one token per phase many times).
+ */
+export function createCachingVerifier(verifier: TokenVerifier, opts: { now?: () => number; maxEntries?: number } = {}): TokenVerifier {
+  const cache = new ClaimsCache(opts.maxEntries ?? DEFAULT_CACHE_ENTRIES);
+  const now = opts.now ?? Date.now;
+  return { verify: (token) => verifyCached(cache, verifier, token, Math.floor(now() / 1000)) };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClaimsCache, createIssuer, createVerifier, verifyCached, type PhaseClaims, type TokenVerifier } from '../../core/tokens/index.js';
+import { ClaimsCache, createCachingVerifier, createIssuer, createVerifier, verifyCached, type PhaseClaims, type TokenVerifier } from '../../core/tokens/index.js';
 import { T0, grant, secret } from './token-fixtures.js';
 
 const nowSec = T0 / 1000;
@@ -83,5 +83,20 @@ describe('ClaimsCache', () => {
 
   it('rejects a non-positive bound', () => {
     expect(() => new ClaimsCache(0)).toThrow(/maxEntries/);
+  });
+});
+
+describe('createCachingVerifier', () => {
+  it('verifies a token once, then answers from the cache until exp; then the real verifier refuses it', async () => {
+    const v = counting();
+    let now = T0;
+    const cached = createCachingVerifier(v, { now: () => now });
+    const token = await issuer.issue(grant);
+    await cached.verify(token);
+    await cached.verify(token);
+    expect(v.calls).toBe(1);
+    now = T0 + 601_000; // past the 600 s ttl: the entry is dropped and the real verifier runs
+    await expect(cached.verify(token)).resolves.toBeDefined(); // `real` is pinned to T0, so it still accepts…
+    expect(v.calls).toBe(2); // …but it was asked again: the cache never serves an expired entry
   });
 });
