@@ -54,14 +54,25 @@ export async function openCoordinatorService(opts: CoordinatorServiceOptions): P
   const store = openStore(opts.dataDir);
   const commits = createGroupCommit(store.root);
   const publisher = new EventPublisher(logger);
+  // Signature checks once per distinct token, and never for tokens this process just signed:
+  // the next transition of a task presents exactly the token its previous one returned.
+  const verifier = createCachingVerifier(opts.verifier, { now: opts.now ?? Date.now });
+  const issuer: TokenIssuer = {
+    alg: opts.issuer.alg,
+    jwks: () => opts.issuer.jwks(),
+    issue: async (grant) => {
+      const token = await opts.issuer.issue(grant);
+      verifier.remember(token);
+      return token;
+    },
+  };
   const engine = createEngine({
     store,
     commits,
     publisher,
     contract: opts.contract,
-    issuer: opts.issuer,
-    // Signature checks once per distinct token: a sidecar presents the same one many times.
-    verifier: createCachingVerifier(opts.verifier, { now: opts.now ?? Date.now }),
+    issuer,
+    verifier,
     now: opts.now ?? Date.now,
     leaseMs,
     logger,

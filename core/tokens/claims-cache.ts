@@ -1,4 +1,5 @@
 /** Verified claims by token string, so the hot path (every tool call) skips signature checks. */
+import { decodeJwt } from 'jose';
 import type { PhaseClaims, TokenVerifier } from './types.js';
 
 export const DEFAULT_CACHE_ENTRIES = 10_000;
@@ -71,13 +72,23 @@ export async function verifyCached(cache: ClaimsCache, verifier: TokenVerifier, 
   return verification;
 }
 
+/** A verifier that also accepts tokens this process signed itself without re-checking them. */
+export interface CachingVerifier extends TokenVerifier {
+  /** Caches the claims of a token this process just issued: its signature needs no check. */
+  remember(token: string): void;
+}
+
 /**
  * A TokenVerifier that verifies each distinct token once and then answers from a bounded
- * cache until the token's `exp` — for a service that sees the same token on every request
- * (the coordinator: a sidecar presents one token per phase many times).
+ * cache until the token's `exp` — for the coordinator, which sees its own freshly issued
+ * token on the very next transition of that task.
  */
-export function createCachingVerifier(verifier: TokenVerifier, opts: { now?: () => number; maxEntries?: number } = {}): TokenVerifier {
+export function createCachingVerifier(verifier: TokenVerifier, opts: { now?: () => number; maxEntries?: number } = {}): CachingVerifier {
   const cache = new ClaimsCache(opts.maxEntries ?? DEFAULT_CACHE_ENTRIES);
   const now = opts.now ?? Date.now;
-  return { verify: (token) => verifyCached(cache, verifier, token, Math.floor(now() / 1000)) };
+  return {
+    verify: (token) => verifyCached(cache, verifier, token, Math.floor(now() / 1000)),
+    // Only ever called with the issuer's own output, so decoding is not trusting input.
+    remember: (token) => cache.set(token, Object.freeze(decodeJwt(token)) as unknown as PhaseClaims),
+  };
 }

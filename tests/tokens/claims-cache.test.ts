@@ -100,3 +100,27 @@ describe('createCachingVerifier', () => {
     expect(v.calls).toBe(2); // …but it was asked again: the cache never serves an expired entry
   });
 });
+
+describe('createCachingVerifier.remember', () => {
+  it('a token this process issued is accepted without a signature check, until its exp', async () => {
+    const v = counting();
+    let now = T0;
+    const cached = createCachingVerifier(v, { now: () => now });
+    const token = await issuer.issue(grant);
+    cached.remember(token);
+    await expect(cached.verify(token)).resolves.toMatchObject({ task_id: grant.task_id, phase: grant.phase });
+    expect(v.calls).toBe(0);
+    now = T0 + 601_000;
+    await cached.verify(token).catch(() => undefined);
+    expect(v.calls).toBe(1); // expired entries are never served from the cache
+  });
+  it('remembering one token does not vouch for a tampered copy of it', async () => {
+    const v = counting();
+    const cached = createCachingVerifier(v, { now: () => T0 });
+    const token = await issuer.issue(grant);
+    cached.remember(token);
+    const [h, p, s] = token.split('.') as [string, string, string];
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), phase: 'COMPLETE' })).toString('base64url')}.${s}`;
+    await expect(cached.verify(forged)).rejects.toMatchObject({ code: 'token_invalid' });
+  });
+});
