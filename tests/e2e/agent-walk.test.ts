@@ -4,8 +4,8 @@
  * approval given over the admin HTTP API.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, realpath, rm } from 'node:fs/promises';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -105,7 +105,19 @@ describe('phasegate end to end', () => {
       const verify = spawnCli(['audit', 'verify', join(root, 'audit', agent)]);
       expect(await verify.exited).toBe(0);
       expect(verify.output().stdout).toMatch(/^ok \d+ records/);
+      // …and against the chain heads the sidecar checkpointed at the coordinator.
+      const checked = spawnCli(['audit', 'verify', join(root, 'audit', agent), '--checkpoints', coordinator.url, '--agent', agent], { PHASEGATE_ADMIN_KEY: keys.PHASEGATE_ADMIN_KEY });
+      expect(await checked.exited).toBe(0);
     }
+    // A truncated copy of a log verifies as a chain, but not against the checkpoints.
+    const cut = join(root, 'audit-truncated');
+    mkdirSync(cut);
+    const lines = readFileSync(join(root, 'audit', 'author', 'tool_audit.jsonl'), 'utf8').trimEnd().split('\n');
+    writeFileSync(join(cut, 'tool_audit.jsonl'), lines.slice(0, -3).join('\n') + '\n');
+    const plain = spawnCli(['audit', 'verify', cut]);
+    expect(await plain.exited).toBe(0);
+    const against = spawnCli(['audit', 'verify', cut, '--checkpoints', coordinator.url, '--agent', 'author'], { PHASEGATE_ADMIN_KEY: keys.PHASEGATE_ADMIN_KEY });
+    expect(await against.exited).toBe(1);
 
     coordinator.proc.kill('SIGTERM');
     expect(await coordinator.exited).toBe(0);
