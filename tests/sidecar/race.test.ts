@@ -1,0 +1,58 @@
+/**
+ * The issue's race, end to end: while a separate process swaps `docs/swap.md` between a
+ * regular file and a symlink to an outside secret as fast as it can, an agent reads it over
+ * the real WebSocket thousands of times. No reply may ever carry the outside content.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { startStack, type Stack } from './stack.js';
+
+const SWAPPER = `
+const fs = require('fs'), p = require('path');
+const [dir, target] = process.argv.slice(1);
+const t = p.join(dir, 'swap.md'), link = p.join(dir, 'tmp-link'), file = p.join(dir, 'tmp-file');
+process.stdout.write('ready\\n');
+for (;;) {
+  try { fs.unlinkSync(link); } catch {}
+  fs.symlinkSync(target, link); fs.renameSync(link, t);
+  fs.writeFileSync(file, 'inside plan\\n'); fs.renameSync(file, t);
+}`;
+
+let stack: Stack | undefined;
+let swapper: ChildProcess | undefined;
+afterEach(async () => {
+  swapper?.kill('SIGKILL');
+  await stack?.close();
+  stack = undefined;
+});
+
+it('an agent reading a file swapped with an outside symlink never receives the outside content', async () => {
+  stack = await startStack();
+  await stack.addTask();
+  const agent = await stack.connect();
+  const { token } = await agent.ok('task.claim', {});
+  const docs = join(stack.workspace, 'docs');
+  await mkdir(docs, { recursive: true });
+  await writeFile(join(docs, 'swap.md'), 'inside plan\n');
+  swapper = spawn(process.execPath, ['-e', SWAPPER, docs, join(stack.outside, 'secret.txt')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((ok) => swapper?.stdout?.once('data', () => ok()));
+
+  const tally = { ok: 0, refused: 0 };
+  for (let i = 0; i < 2000; i++) {
+    const r = await agent.call('tool.call', { token, tool: 'read_file', args: { path: 'docs/swap.md' } });
+    if (r.result !== undefined) {
+      expect(r.result.content).not.toContain('TOP SECRET');
+      tally.ok++;
+    } else {
+      expect(['path_outside_workspace', 'tool_failed']).toContain(r.error?.data.reason);
+      tally.refused++;
+    }
+  }
+  expect(swapper.exitCode).toBe(null); // the race ran the whole time
+  expect(tally.ok + tally.refused).toBe(2000);
+  // Every call was audited: a call record each, and a result record for each executed one.
+  const calls = (await stack.audit()).filter((r) => r.type === 'call' && r.tool === 'read_file');
+  expect(calls.length).toBeGreaterThanOrEqual(2000);
+}, 60_000);
