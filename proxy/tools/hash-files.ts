@@ -4,7 +4,7 @@
  * make the fingerprint depend on a file outside the workspace, or change while the file
  * the tests really load does not. The skipped folders of tree-walk.ts are never entered.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../core/contract/canonical-json.js';
 import micromatch from 'micromatch';
 import { readVerified } from './safe-read.js';
 import { isToolFailure } from './tool-errors.js';
@@ -24,7 +24,7 @@ export async function hashFiles(root: string, globs: readonly string[], maxFileB
       if (isToolFailure(err, 'ENOENT')) continue; // deleted since the walk
       throw err;
     }
-    hashes[e.rel] = createHash('sha256').update(buf).digest('hex');
+    hashes[e.rel] = sha256Hex(buf);
   }
   return hashes;
 }
