@@ -38,6 +38,7 @@ export class AgentClient {
   private currentPhase: string | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<Listener>();
+  private readonly phaseWaiters = new Set<(phase: string) => void>();
   private readonly rpc: RpcConnection;
 
   private constructor(private readonly options: Required<Pick<AgentClientOptions, 'refreshLeadSeconds'>> & AgentClientOptions) {
@@ -47,6 +48,8 @@ export class AgentClient {
       ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
       ...(options.reconnect !== undefined && { reconnect: options.reconnect }),
       onNotification: (method, params) => this.onNotification({ method, params } as Notification),
+      // Notifications sent while we were away are lost: ask where the task is now.
+      onReconnect: () => void this.status().then((s) => this.setPhase(s.phase), () => undefined),
     });
     // An empty PHASEGATE_PHASE_TOKEN means "no token yet", not a token to send.
     if (options.token) this.setToken(options.token);
@@ -81,7 +84,7 @@ export class AgentClient {
 
   async claimTask(params: { capabilities?: string[]; task_id?: string } = {}): Promise<ClaimResult> {
     const result = (await this.rpc.request('task.claim', params)) as ClaimResult;
-    this.currentPhase = result.phase;
+    this.setPhase(result.phase);
     this.setToken(result.token);
     return result;
   }
@@ -92,7 +95,7 @@ export class AgentClient {
       this.rpc.request('task.transition', { token, target_phase: target, artifacts }),
     )) as TransitionResult;
     if (result.allowed) {
-      this.currentPhase = result.phase;
+      this.setPhase(result.phase);
       this.setToken(result.token);
     }
     return result;
@@ -118,21 +121,24 @@ export class AgentClient {
     return result.token;
   }
 
-  /** Resolves when the task reaches `phase` (e.g. when a human approval lands). */
+  /**
+   * Resolves when the task reaches `phase` (e.g. when a human approval lands): from a
+   * `phase.changed` notification, a new token, or the status read after a reconnect.
+   */
   waitForPhase(phase: string, timeoutMs = 10 * 60_000): Promise<string> {
     if (this.currentPhase === phase) return Promise.resolve(phase);
     return new Promise((resolve, reject) => {
+      const waiter = (now: string): void => {
+        if (now !== phase) return;
+        clearTimeout(timer);
+        this.phaseWaiters.delete(waiter);
+        resolve(phase);
+      };
       const timer = setTimeout(() => {
-        off();
+        this.phaseWaiters.delete(waiter);
         reject(new Error(`waitForPhase(${phase}): still ${this.currentPhase} after ${timeoutMs} ms`));
       }, timeoutMs);
-      const off = this.on((n) => {
-        if (n.method === 'phase.changed' && n.params.phase === phase) {
-          clearTimeout(timer);
-          off();
-          resolve(phase);
-        }
-      });
+      this.phaseWaiters.add(waiter);
     });
   }
 
@@ -206,7 +212,8 @@ export class AgentClient {
   private setToken(token: string): void {
     this.currentToken = token;
     // A phase token names its phase: known from the first (environment) token on.
-    this.currentPhase = tokenPhase(token) ?? this.currentPhase;
+    const phase = tokenPhase(token);
+    if (phase !== undefined) this.setPhase(phase);
     clearTimeout(this.refreshTimer);
     const exp = tokenExpiry(token);
     if (exp === undefined) return;
@@ -215,9 +222,15 @@ export class AgentClient {
     this.refreshTimer.unref();
   }
 
+  private setPhase(phase: string): void {
+    if (phase === this.currentPhase) return;
+    this.currentPhase = phase;
+    for (const waiter of [...this.phaseWaiters]) waiter(phase);
+  }
+
   private onNotification(n: Notification): void {
     if (n.method === 'phase.changed') {
-      this.currentPhase = n.params.phase;
+      this.setPhase(n.params.phase);
       // Into a terminal phase there is no token (the claim ended with the task): keep the
       // old one for reads the sidecar may still answer, but stop refreshing it.
       if (typeof n.params.token === 'string') this.setToken(n.params.token);

@@ -9,6 +9,8 @@ export interface RpcConnectionOptions {
   /** Reconnect after an unexpected close (default true), with backoff up to 2 s. */
   readonly reconnect?: boolean;
   readonly onNotification: (method: string, params: unknown) => void;
+  /** Called when a socket opens after an unexpected close (not on the first connect). */
+  readonly onReconnect?: () => void;
 }
 
 interface Pending {
@@ -90,11 +92,13 @@ export class RpcConnection {
       ws.once('error', (err) => reject(new ConnectionError(`cannot connect to ${this.options.url}: ${err.message}`)));
       ws.once('open', () => {
         this.socket = ws;
+        const reconnected = this.everConnected;
         this.everConnected = true;
         ws.on('message', (data) => this.onMessage(String(data)));
         ws.on('close', () => this.onClose(ws));
         ws.on('error', () => undefined); // 'close' follows; pending calls fail there
         resolve(ws);
+        if (reconnected) this.options.onReconnect?.();
       });
     });
   }
@@ -121,6 +125,9 @@ export class RpcConnection {
   private onClose(ws: WebSocket): void {
     if (this.socket === ws) this.socket = undefined;
     this.failPending('connection to the sidecar closed');
+    // Reconnect now rather than at the next request: an agent that is only waiting (for an
+    // approval, say) must hear about the sidecar again without making a call.
+    if (!this.closed && this.options.reconnect !== false) this.ensureSocket().catch(() => undefined);
   }
 
   private failPending(why: string): void {

@@ -29,6 +29,25 @@ describe('connection lifecycle', () => {
     await expect(client.readFile('notes/before.md')).resolves.toEqual({ content: 'before\n', bytes: 7 });
   });
 
+  it('waitForPhase learns of an approval that landed while the sidecar was down', async () => {
+    stack = await startSdkStack();
+    const taskId = await stack.addTask();
+    client = await AgentClient.connect({ url: stack.sidecar.url, agentKey: AGENT_KEY });
+    await client.claimTask();
+    expect((await client.requestTransition('READY')).allowed).toBe(true);
+    const asked = (await client.requestTransition('APPROVED')) as { approval_id: string };
+    const waiting = client.waitForPhase('APPROVED', 15_000);
+
+    // The approval lands while no sidecar can tell the agent: no phase.changed is ever sent.
+    await stack.sidecar.close();
+    expect((await stack.admin('POST', `/api/v1/approvals/${asked.approval_id}/approve`, {})).status).toBe(200);
+    await stack.restartSidecar();
+    await stack.sidecar.claim({ task_id: taskId });
+
+    await expect(waiting).resolves.toBe('APPROVED'); // from the status read after reconnecting
+    expect(client.phase).toBe('APPROVED');
+  });
+
   it('without reconnect, a call after the sidecar is gone is a ConnectionError', async () => {
     stack = await startSdkStack();
     await stack.addTask();
