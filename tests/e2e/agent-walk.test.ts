@@ -69,6 +69,12 @@ describe('phasegate end to end', () => {
     });
     await admin('POST', `/api/v1/approvals/${approval.id}/approve`, { note: 'e2e approval' });
     expect(await author.exited, author.output().stderr).toBe(0);
+    // The operator watching `phasegate run` saw each phase change and denial as one line.
+    const progress = author.output().stderr;
+    expect(progress).toContain('phasegate: claimed ' + task.id);
+    expect(progress).toContain('phasegate: phase TDD → IMPL');
+    expect(progress).toContain('phasegate: denied write_file: path_not_permitted');
+    expect(progress).toContain('phasegate: denied run_command: shell_operator');
 
     const done = await admin('GET', `/api/v1/tasks/${task.id}`);
     expect(done.task).toMatchObject({ phase: 'COMPLETE', status: 'completed' });

@@ -61,7 +61,8 @@ export async function run(argv: string[]): Promise<number> {
     ...(values.title !== undefined && {
       newTask: { title: values.title, ...(values.description !== undefined && { description: values.description }), criteria: values.criteria ?? [] },
     }),
-    logger: process.env.PHASEGATE_LOG_LEVEL === undefined ? createProgressLogger(report) : createLogger('phasegate-run'),
+    // Readable progress lines by default; the JSON logs behind them when debugging.
+    logger: /^(debug|trace)$/.test(process.env.PHASEGATE_LOG_LEVEL ?? '') ? createLogger('phasegate-run') : createProgressLogger(report),
     report,
   });
 }
