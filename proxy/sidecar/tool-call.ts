@@ -31,16 +31,18 @@ export function toolCall(ctx: SidecarContext, params: unknown): Promise<unknown>
   const hit = ctx.cache.get(token, nowSec);
   if (hit !== undefined) return decided(ctx, callId, p, hit, nowSec);
   return verifyCached(ctx.cache, ctx.verifier, token, nowSec).then(
-    (claims) => decided(ctx, callId, p, claims, nowSec),
+    (claims) => {
+      // Re-read after the verify await: the lease may have been lost or the task paused meanwhile.
+      const late = stateRefusal(ctx.session.state);
+      return late === undefined ? decided(ctx, callId, p, claims, nowSec) : refuse(ctx, callId, p, late);
+    },
     (err: unknown) => refuse(ctx, callId, p, err instanceof PhasegateError ? err : new PhasegateError('token_invalid', 'token could not be verified')),
   );
 }
 
 async function decided(ctx: SidecarContext, callId: string, p: Params, claims: PhaseClaims, nowSec: number): Promise<unknown> {
   const policy = ctx.session.policy;
-  // Re-read after a possible verify await: the lease may have been lost or the task paused meanwhile.
-  const blocked = stateRefusal(ctx.session.state);
-  if (blocked !== undefined || policy === undefined) return refuse(ctx, callId, p, blocked ?? refusal('no_task', 'no task claimed'));
+  if (policy === undefined) return refuse(ctx, callId, p, refusal('no_task', 'no task claimed'));
   const d = policy.decide(claims, p as ToolCall, nowSec);
   await appendOrRefuse(ctx, callRecord(ctx, callId, p, d.decision, d.reason ?? null));
   if (d.decision === 'deny') {

@@ -93,13 +93,7 @@ describe('attacks through the sidecar', () => {
     await s.addTask('first');
     const agent = await s.connect();
     const { token, tddToken } = await walkToImpl(agent);
-    await s.addTask('second');
-    const other = await fetch(`${s.coordinator.url}/api/v1/tasks/claim`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${s.coordinator.sidecarKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ agent_id: 'agent-2' }),
-    });
-    const otherToken = ((await other.json()) as { phase_token: string }).phase_token;
+    const otherToken = await s.foreignToken();
     await performAll(s, agent, token, [
       { name: 'edit a test in IMPL', params: { tool: 'edit_file', args: { path: 'tests/run.js', old: '=== 5', new: '!== 5' } }, reason: 'path_not_permitted' },
       { name: 'overwrite a test in IMPL', params: { tool: 'write_file', args: { path: 'tests/run.js', content: 'process.exit(0)' } }, reason: 'path_not_permitted' },

@@ -83,13 +83,7 @@ describe('sidecar HTTP surface', () => {
     expect(blocked.body.blockers.map((b: { code: string }) => b.code)).toContain('tests_failing');
 
     // Another task's token is refused before anything reaches the coordinator.
-    await stack.addTask('second');
-    const other = await fetch(`${stack.coordinator.url}/api/v1/tasks/claim`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.coordinator.sidecarKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ agent_id: 'agent-2' }),
-    });
-    const otherToken = ((await other.json()) as { phase_token: string }).phase_token;
+    const otherToken = await stack.foreignToken();
     const foreign = await agentHttp(stack, 'POST', '/api/v1/tasks/transition', { current_phase: 'PLAN', target_phase: 'TDD', phase_token: otherToken, artifacts: { plan: PLAN } });
     expect(foreign.status).toBe(403);
     expect(foreign.body.error.reason).toBe('token_wrong_task');

@@ -3,22 +3,12 @@
  * regular file and a symlink to an outside secret as fast as it can, an agent reads it over
  * the real WebSocket thousands of times. No reply may ever carry the outside content.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { startFileSwapper } from '../support/symlink-swapper.js';
 import { startStack, type Stack } from './stack.js';
-
-const SWAPPER = `
-const fs = require('fs'), p = require('path');
-const [dir, target] = process.argv.slice(1);
-const t = p.join(dir, 'swap.md'), link = p.join(dir, 'tmp-link'), file = p.join(dir, 'tmp-file');
-process.stdout.write('ready\\n');
-for (;;) {
-  try { fs.unlinkSync(link); } catch {}
-  fs.symlinkSync(target, link); fs.renameSync(link, t);
-  fs.writeFileSync(file, 'inside plan\\n'); fs.renameSync(file, t);
-}`;
 
 let stack: Stack | undefined;
 let swapper: ChildProcess | undefined;
@@ -36,8 +26,7 @@ it('an agent reading a file swapped with an outside symlink never receives the o
   const docs = join(stack.workspace, 'docs');
   await mkdir(docs, { recursive: true });
   await writeFile(join(docs, 'swap.md'), 'inside plan\n');
-  swapper = spawn(process.execPath, ['-e', SWAPPER, docs, join(stack.outside, 'secret.txt')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((ok) => swapper?.stdout?.once('data', () => ok()));
+  swapper = await startFileSwapper(docs, 'swap.md', join(stack.outside, 'secret.txt'), 'inside plan\n');
 
   const tally = { ok: 0, refused: 0 };
   for (let i = 0; i < 2000; i++) {

@@ -39,6 +39,8 @@ export interface Stack {
   env: NodeJS.ProcessEnv;
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   addTask(title?: string): Promise<string>;
+  /** A second task claimed directly at the coordinator by `agent-2`: its token is another task's. */
+  foreignToken(): Promise<string>;
   connect(key?: string): Promise<RawAgent>;
   audit(): Promise<AuditRecord[]>;
   close(): Promise<void>;
@@ -95,6 +97,15 @@ export async function startStack(opts: { eddsa?: boolean; agentId?: string; side
       const r = await admin('POST', '/api/v1/tasks', { title, acceptance_criteria: ['add(2, 3) is 5'] });
       if (r.status !== 201) throw new Error(`task create failed: ${JSON.stringify(r.body)}`);
       return r.body.task.id as string;
+    },
+    async foreignToken() {
+      await stack.addTask('second');
+      const res = await fetch(`${coordinator.url}/api/v1/tasks/claim`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${coordinator.sidecarKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ agent_id: 'agent-2' }),
+      });
+      return ((await res.json()) as { phase_token: string }).phase_token;
     },
     async connect(key = AGENT_KEY) {
       const agent = await RawAgent.connect(sidecar.url, key);

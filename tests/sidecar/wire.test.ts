@@ -117,13 +117,7 @@ describe('agent WebSocket', () => {
     await expectReason({ token: implToken, tool: 'run_command', args: { command: 'ls; rm -rf src' } }, 'shell_operator', -32003);
 
     // Another agent's token for another task.
-    await s.addTask('second');
-    const claimOther = await fetch(`${s.coordinator.url}/api/v1/tasks/claim`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${s.coordinator.sidecarKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ agent_id: 'agent-2' }),
-    });
-    const otherToken = ((await claimOther.json()) as { phase_token: string }).phase_token;
+    const otherToken = await s.foreignToken();
     await expectReason({ token: otherToken, tool: 'read_file', args: { path: 'README.md' } }, 'token_wrong_task', -32001);
 
     // The audit log cannot take the record: nothing runs.

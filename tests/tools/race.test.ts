@@ -4,27 +4,16 @@
  * must never appear in a successful read, and the outside file must never be written.
  * Refusals are expected (and counted, to prove the race was really exercised).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { PhasegateError } from '../../core/errors.js';
 import { KERNEL_FD_PATHS } from '../../proxy/tools/dir-anchor.js';
+import { startFileSwapper } from '../support/symlink-swapper.js';
 import { allowAll, scratch, SECRET, type Scratch } from './helpers.js';
 
 const ITERATIONS = 3000;
-
-/** Swaps `<dir>/<name>` between a regular file (or folder) and a symlink to `target`, forever. */
-const SWAP_FILE = `
-const fs = require('fs'), p = require('path');
-const [dir, name, target] = process.argv.slice(1);
-const t = p.join(dir, name), link = p.join(dir, 'tmp-link'), file = p.join(dir, 'tmp-file');
-process.stdout.write('ready\\n');
-for (;;) {
-  try { fs.unlinkSync(link); } catch {}
-  fs.symlinkSync(target, link); fs.renameSync(link, t);
-  fs.writeFileSync(file, 'inside-content'); fs.renameSync(file, t);
-}`;
 
 /** A folder cannot be renamed over by a symlink, so the real folder steps aside and back. */
 const SWAP_DIR = `
@@ -56,13 +45,9 @@ afterEach(() => {
   s.cleanup();
 });
 
-async function startSwapper(script: string, name: string, target: string): Promise<void> {
-  const child = spawn(process.execPath, ['-e', script, s.root, name, target], { stdio: ['ignore', 'pipe', 'inherit'] });
-  swapper = child;
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`swapper exited ${code}`)));
-  });
+/** SWAP_DIR for a folder; the shared file swapper (tests/support) otherwise. */
+async function startSwapper(script: string | undefined, name: string, target: string): Promise<void> {
+  swapper = await startFileSwapper(s.root, name, target, 'inside-content', script);
 }
 
 async function hammer(
@@ -86,7 +71,7 @@ async function hammer(
 
 it('reading a file swapped with an outside symlink never returns the outside content', async () => {
   writeFileSync(join(s.root, 'inside.txt'), 'inside-content');
-  await startSwapper(SWAP_FILE, 'inside.txt', join(s.outside, 'secret.txt'));
+  await startSwapper(undefined, 'inside.txt', join(s.outside, 'secret.txt'));
   const tally = await hammer(async () => (await s.ws.readFile('inside.txt', allowAll)).content);
   expect(tally.leaked).toBe(0);
   expect(tally.ok).toBeGreaterThan(0);
@@ -107,7 +92,7 @@ it.runIf(KERNEL_FD_PATHS)('reading under a folder swapped with an outside symlin
 
 it('search and edit under the same race never leak or write outside', async () => {
   writeFileSync(join(s.root, 'inside.txt'), 'inside-content');
-  await startSwapper(SWAP_FILE, 'inside.txt', join(s.outside, 'secret.txt'));
+  await startSwapper(undefined, 'inside.txt', join(s.outside, 'secret.txt'));
   const searched = await hammer(async () => JSON.stringify(await s.ws.search('SECRET', '.', undefined, allowAll)), 1000);
   expect(searched.leaked).toBe(0);
   const edited = await hammer(async () => void (await s.ws.editFile('inside.txt', 'content', 'content', allowAll)), 1000);
@@ -119,7 +104,7 @@ it('search and edit under the same race never leak or write outside', async () =
 
 it('writing a file swapped with an outside symlink never writes the outside file', async () => {
   writeFileSync(join(s.root, 'inside.txt'), 'inside-content');
-  await startSwapper(SWAP_FILE, 'inside.txt', join(s.outside, 'secret.txt'));
+  await startSwapper(undefined, 'inside.txt', join(s.outside, 'secret.txt'));
   const tally = await hammer(async () => void (await s.ws.writeFile('inside.txt', 'agent-content', allowAll)));
   swapper?.kill('SIGKILL');
   expect(tally.ok).toBeGreaterThan(0);
