@@ -67,7 +67,7 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
     now,
     logger,
   });
-  const metrics = createMetrics(() => service.listTasks());
+  const metrics = createMetrics(() => service.taskCounts());
   const auth = createAuthenticator({ admin: admin.key, sidecar: sidecar.key });
   const deps = { service, contract, issuer: tokens.issuer, metrics };
   const match = createRouter([...taskRoutes(deps), ...agentRoutes(deps), ...approvalRoutes(deps), ...readRoutes(deps)]);
