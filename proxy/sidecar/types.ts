@@ -51,7 +51,9 @@ export type SidecarNotification =
   | { method: 'phase.changed'; params: { phase: string; token: string | null } }
   | { method: 'task.paused'; params: { reason: string } }
   | { method: 'task.resumed'; params: Record<string, never> }
-  | { method: 'lease.lost'; params: Record<string, never> };
+  | { method: 'lease.lost'; params: Record<string, never> }
+  /** SPEC §13: a human decided this task's approval; `reason` is the rejection's (null on approval). */
+  | { method: 'approval.decided'; params: { approval_id: string; decision: 'approved' | 'rejected'; reason: string | null } };
 
 export type NotificationListener = (method: SidecarNotification['method'], params: SidecarNotification['params']) => void;
 
