@@ -43,3 +43,12 @@ function stringify(value: unknown): string {
     return String(value);
   }
 }
+
+// What JSON.stringify leaves raw but a terminal may act on: DEL, C1 controls, bidi and
+// zero-width format characters, line/paragraph separators. (It already escapes C0.)
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/gu;
+
+/** JSON (pretty unless `indent` is 0) that stays valid and prints no control character. */
+export function jsonText(value: unknown, indent = 2): string {
+  return JSON.stringify(value, null, indent === 0 ? undefined : indent).replace(UNSAFE_IN_JSON, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+}
