@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { ApprovalDetails } from '../../core/coordinator/http/approval-details.js';
 import type { ApprovalRecord, NewTask, TaskRecord } from '../../core/coordinator/types.js';
+import { statePathsFor } from '../wrapper/state-dir.js';
 import { terminalText } from './terminal-text.js';
 
 export const DEFAULT_COORDINATOR_URL = 'http://127.0.0.1:8000';
@@ -104,7 +105,8 @@ function transportCause(err: unknown): string {
 /**
  * The admin key: `PHASEGATE_ADMIN_KEY`, else the file named by `PHASEGATE_ADMIN_KEY_FILE`
  * (what `phasegate run` prints for its embedded coordinator), else the key file a local
- * coordinator generated in `.phasegate/admin.key` (relative to `cwd`). Undefined when none exists.
+ * coordinator generated in `.phasegate/admin.key` (relative to `cwd`), else the one of the
+ * embedded coordinator of a `phasegate run` on `cwd` (in its state dir). Undefined when none exists.
  */
 export function resolveAdminKey(env: NodeJS.ProcessEnv, cwd = process.cwd()): string | undefined {
   return resolveKey(env, 'ADMIN', cwd);
@@ -126,11 +128,16 @@ function resolveKey(env: NodeJS.ProcessEnv, role: 'ADMIN' | 'AUDITOR', cwd: stri
       throw new Error(`cannot read PHASEGATE_${role}_KEY_FILE ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
-  try {
-    return readFileSync(join(cwd, '.phasegate', `${role.toLowerCase()}.key`), 'utf8').trim();
-  } catch {
-    return undefined;
+  const name = `${role.toLowerCase()}.key`;
+  const state = statePathsFor(cwd, env);
+  for (const f of [join(cwd, '.phasegate', name), ...(state === undefined ? [] : [join(state.coordinatorDir, name)])]) {
+    try {
+      return readFileSync(f, 'utf8').trim();
+    } catch {
+      // next place
+    }
   }
+  return undefined;
 }
 
 /* Shared plumbing of the admin commands (`task`, `approve`, `reject`, `approvals`). */
@@ -143,8 +150,9 @@ export const ADMIN_FLAGS = {
 export const ADMIN_USAGE_TAIL = `  --coordinator URL  coordinator to talk to (default ${DEFAULT_COORDINATOR_URL})
   --json             machine-readable output
 The admin key comes from PHASEGATE_ADMIN_KEY, else the file PHASEGATE_ADMIN_KEY_FILE names,
-else .phasegate/admin.key in this folder. Reads (task list/show, approvals) also take the
-read-only PHASEGATE_AUDITOR_KEY (or PHASEGATE_AUDITOR_KEY_FILE).`;
+else .phasegate/admin.key in this folder, else the state dir of a \`phasegate run\` on this
+folder (coordinator/admin.key). Reads (task list/show, approvals) also take the read-only
+PHASEGATE_AUDITOR_KEY (or PHASEGATE_AUDITOR_KEY_FILE, …/auditor.key likewise).`;
 
 export const NO_ADMIN_KEY =
   'no admin key: set PHASEGATE_ADMIN_KEY, or PHASEGATE_ADMIN_KEY_FILE to the key file `phasegate run` or `phasegate coordinator` printed, or run where .phasegate/admin.key exists';
