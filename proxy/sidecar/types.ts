@@ -64,6 +64,11 @@ export interface Sidecar {
   readonly httpUrl: string;
   /** Same as the agent's `task.claim` (idempotent while a task is held). */
   claim(params?: ClaimParams): Promise<ClaimResult>;
+  /**
+   * Gives the held task back to the coordinator (its tokens die), unless it reached a terminal
+   * phase or waits for an approval. `phasegate run` calls it when CMD exits or cannot start.
+   */
+  release(): Promise<'released' | 'nothing_held' | 'finished' | 'awaiting_approval'>;
   /** Listens to the notifications agents receive (`phase.changed`, …); returns an unsubscribe function. */
   onNotification(fn: NotificationListener): () => void;
   close(): Promise<void>;
