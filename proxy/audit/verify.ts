@@ -15,7 +15,7 @@ export interface Location {
 }
 
 export type VerifyResult =
-  | { ok: true; records: number; incompleteTail?: Location }
+  | { ok: true; records: number; incompleteTail?: Location; checkpoints?: number; agents?: readonly string[] }
   | { ok: false; file: string; line: number; problem: VerifyProblem; detail: string };
 
 /**
@@ -28,12 +28,14 @@ export type VerifyResult =
  */
 export async function verifyAudit(pathOrDir: string, opts: { checkpoints?: readonly Checkpoint[] } = {}): Promise<VerifyResult> {
   const { files, directory } = await listAuditFiles(pathOrDir);
-  const expected = new Map<number, string>();
+  // Every hash the coordinator holds for a seq must match: two different ones are tampering.
+  const expected = new Map<number, string[]>();
   let highest = 0;
   for (const checkpoint of opts.checkpoints ?? []) {
-    expected.set(checkpoint.seq, checkpoint.hash);
+    expected.set(checkpoint.seq, [...(expected.get(checkpoint.seq) ?? []), checkpoint.hash]);
     highest = Math.max(highest, checkpoint.seq);
   }
+  const agents = new Set<string>();
   // A directory holds the whole chain from genesis; a lone file is checked from its first record.
   let head: { seq: number; hash: string } | undefined = directory ? { seq: 0, hash: GENESIS } : undefined;
   let records = 0;
@@ -60,15 +62,17 @@ export async function verifyAudit(pathOrDir: string, opts: { checkpoints?: reado
         }
       }
       const pinned = expected.get(checked.seq);
-      if (pinned !== undefined && pinned !== checked.hash) {
+      if (pinned !== undefined && pinned.some((hash) => hash !== checked.hash)) {
         return { ok: false, file, line, problem: 'checkpoint_mismatch', detail: `seq ${checked.seq} differs from the coordinator's checkpoint` };
       }
       head = { seq: checked.seq, hash: checked.hash };
+      if (typeof checked.agent_id === 'string') agents.add(checked.agent_id);
       records += 1;
     }
   }
   if (highest > (head?.seq ?? 0)) {
     return { ok: false, ...end, problem: 'checkpoint_not_reached', detail: `log ends at seq ${head?.seq ?? 0}, coordinator holds seq ${highest}` };
   }
-  return incompleteTail === undefined ? { ok: true, records } : { ok: true, records, incompleteTail };
+  const counted = opts.checkpoints === undefined ? {} : { checkpoints: opts.checkpoints.length, agents: [...agents].sort() };
+  return incompleteTail === undefined ? { ok: true, records, ...counted } : { ok: true, records, incompleteTail, ...counted };
 }
