@@ -12,6 +12,7 @@ import { claimTask } from './claim.js';
 import type { SidecarContext } from './context.js';
 import { createCoordinatorClient, type CoordinatorClient } from './coordinator-client.js';
 import { followCoordinatorEvents } from './coordinator-events.js';
+import { createDenialReporter } from './denial-report.js';
 import { createForwarder } from './http-forward.js';
 import { startHeartbeats } from './lease.js';
 import { createMethods } from './methods.js';
@@ -63,7 +64,8 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
   const contract = await fetchContract(coordinator);
   const verifier = await buildVerifier(coordinator, env, now);
   const workspace = await createWorkspace(opts.workspace, { logger });
-  const audit = await openAuditLog({ dir: resolve(opts.auditDir ?? join(workspace.root, '.phasegate', 'audit')), now, logger });
+  const denials = createDenialReporter({ send: (batch) => coordinator.denials(batch), logger });
+  const audit = denials.observe(await openAuditLog({ dir: resolve(opts.auditDir ?? join(workspace.root, '.phasegate', 'audit')), now, logger }));
 
   const listeners = new Set<NotificationListener>();
   let broadcast = (_text: string): void => undefined;
@@ -129,6 +131,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
     forwarder.close();
     await appendQuietly(ctx, sessionEntry(ctx, 'sidecar_stopped'));
     await ctx.checkpoint();
+    await denials.close();
     await audit.close();
     logger.info({ event: 'sidecar_stopped' }, 'sidecar_stopped');
   };

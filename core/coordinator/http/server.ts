@@ -18,6 +18,12 @@ import { approvalRoutes } from './routes-approvals.js';
 import { readRoutes } from './routes-read.js';
 import { taskRoutes } from './routes-tasks.js';
 import { createTokenKeys } from './token-keys.js';
+import { createDenialFeed } from '../denial-feed.js';
+import { artifactRoutes } from './routes-artifacts.js';
+import { denialRoutes } from './routes-denials.js';
+import { uiRoutes } from './routes-ui.js';
+import { loadUiAssets } from './ui-assets.js';
+import { createUiSessions } from './ui-session.js';
 
 export interface StartOptions {
   dataDir: string;
@@ -68,9 +74,21 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
     logger,
   });
   const metrics = createMetrics(() => service.listTasks());
-  const auth = createAuthenticator({ admin: admin.key, sidecar: sidecar.key });
+  const keyAuth = createAuthenticator({ admin: admin.key, sidecar: sidecar.key });
+  // The dashboard's session cookie stands in for the admin/auditor key (with a CSRF token).
+  const sessions = createUiSessions({ auth: keyAuth, now });
+  const auth = sessions.wrap(keyAuth);
   const deps = { service, contract, issuer: tokens.issuer, metrics };
-  const match = createRouter([...taskRoutes(deps), ...agentRoutes(deps), ...approvalRoutes(deps), ...readRoutes(deps)]);
+  const readers = ['admin'] as const;
+  const match = createRouter([
+    ...taskRoutes(deps),
+    ...agentRoutes(deps),
+    ...approvalRoutes(deps),
+    ...readRoutes(deps),
+    ...artifactRoutes(service, readers),
+    ...denialRoutes(createDenialFeed({ now }), readers),
+    ...uiRoutes(loadUiAssets(), sessions),
+  ]);
   const stream = createEventStream({ service, auth, logger });
   const server = createServer({ keepAliveTimeout: 30_000 }, createRequestHandler({ match, auth, metrics, logger, bodyLimitBytes: config.bodyLimitBytes }));
   server.on('upgrade', (req, socket, head) => {
