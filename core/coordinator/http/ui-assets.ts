@@ -4,8 +4,8 @@
  * are served (no path from a request ever reaches the file system).
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../../contract/package-root.js';
 
 export interface UiAsset {
   readonly body: string;
@@ -31,15 +31,4 @@ export function loadUiAssets(root = packageRoot()): Map<string, UiAsset> {
     }
   }
   return assets;
-}
-
-/** The folder holding this package's package.json, found upward from this module (src or dist). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'ui'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return dirname(fileURLToPath(import.meta.url));
-    dir = up;
-  }
 }
