@@ -13,7 +13,7 @@ const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
  * security model off (`--disable-web-security` turns off the same-origin policy, which the
  * CSRF tests rely on). Those flags are dropped; the sandbox flags stay (tests run as root).
  */
-const UNSAFE_FLAGS = ['--disable-web-security', '--allow-running-insecure-content', '--disable-site-isolation-trials'];
+const UNSAFE_FLAGS = ['--disable-web-security', '--allow-running-insecure-content', '--disable-site-isolation-trials', '--single-process'];
 
 export async function launchBrowser(): Promise<{ browser: Browser; which: string }> {
   const system = SYSTEM_CHROMIUM.find((p) => existsSync(p));

@@ -3,12 +3,15 @@ import { get, path } from './api.js';
 import { artifact, artifactBlocks, field, strings } from './artifacts.js';
 import { h, replace, time } from './dom.js';
 import { readable } from './readable.js';
-import type { Task } from './types.js';
+import type { Approval, Task } from './types.js';
 import type { View, ViewContext } from './view.js';
 
 export async function taskView(ctx: ViewContext, id: string): Promise<View> {
   const draw = async (): Promise<void> => {
     const { task } = await get<{ task: Task }>(path('/api/v1/tasks/', id));
+    // A transition waiting for approval has submitted artifacts the task does not hold yet.
+    const pending = task.pending_approval_id === null ? undefined : await pendingApproval(task.pending_approval_id);
+    const artifacts = { ...task.artifacts, ...(pending?.artifacts ?? {}) };
     replace(
       ctx.main,
       h(
@@ -16,14 +19,15 @@ export async function taskView(ctx: ViewContext, id: string): Promise<View> {
         { class: 'task', data: { taskPage: task.id } },
         h('h2', {}, h('span', { class: 'id' }, task.id), ' ', task.title),
         h('p', { class: 'meta' }, `${task.workflow} · phase `, h('strong', { data: { phase: task.phase } }, task.phase), ` · ${task.status}`, task.claim === null ? '' : ` · held by ${task.claim.agent_id}`),
+        pending === undefined ? null : h('p', { class: 'pending' }, 'Waiting for approval ', h('a', { href: '#/approvals' }, pending.id), ` (${pending.from} → ${pending.to})`),
         task.description === '' ? null : h('p', { class: 'description' }, task.description),
         task.acceptance_criteria.length === 0 ? null : h('ul', { class: 'criteria' }, ...task.acceptance_criteria.map((c) => h('li', {}, c))),
         task.blockers.length === 0 ? null : h('section', {}, h('h3', {}, 'Blockers'), h('pre', {}, readable(task.blockers))),
         historyTable(task),
-        h('section', {}, h('h3', {}, 'Files changed'), filesChanged(task)),
-        h('section', {}, h('h3', {}, 'Test evidence'), evidence(task)),
+        h('section', {}, h('h3', {}, 'Files changed'), filesChanged(artifacts)),
+        h('section', {}, h('h3', {}, 'Test evidence'), evidence(task, artifacts)),
         reviews(task),
-        h('section', { class: 'artifacts' }, h('h3', {}, 'Artifacts'), ...artifactBlocks(task.artifacts)),
+        h('section', { class: 'artifacts' }, h('h3', {}, 'Artifacts'), ...artifactBlocks(artifacts)),
       ),
     );
   };
@@ -47,12 +51,19 @@ function historyTable(task: Task): HTMLElement {
   );
 }
 
+async function pendingApproval(approvalId: string): Promise<Approval | undefined> {
+  const { approvals } = await get<{ approvals: Approval[] }>('/api/v1/approvals').catch(() => ({ approvals: [] as Approval[] }));
+  return approvals.find((a) => a.id === approvalId);
+}
+
+type Artifacts = Readonly<Record<string, string>>;
+
 /** From the `implementation` artifact (what the agent says it changed) and the plan's expected files. */
-function filesChanged(task: Task): HTMLElement {
+function filesChanged(artifacts: Artifacts): HTMLElement {
   const list = h('ul', { class: 'files' }, h('li', {}, '—'));
   const load = async (): Promise<void> => {
-    const impl = task.artifacts.implementation === undefined ? undefined : await artifact(task.artifacts.implementation);
-    const plan = task.artifacts.plan === undefined ? undefined : await artifact(task.artifacts.plan);
+    const impl = artifacts.implementation === undefined ? undefined : await artifact(artifacts.implementation);
+    const plan = artifacts.plan === undefined ? undefined : await artifact(artifacts.plan);
     const changed = strings(impl, 'changed_files');
     const planned = strings(plan, 'files');
     const items = [...changed.map((f) => h('li', { data: { file: f } }, f)), ...planned.filter((f) => !changed.includes(f)).map((f) => h('li', { class: 'planned' }, f, ' (planned)'))];
@@ -63,14 +74,14 @@ function filesChanged(task: Task): HTMLElement {
 }
 
 /** Test runs the sidecar recorded (when the history carries them) and the agent's own `test_result`. */
-function evidence(task: Task): HTMLElement {
+function evidence(task: Task, artifacts: Artifacts): HTMLElement {
   const out = h('div', { class: 'evidence' });
   for (const e of task.history) {
     const runs = field(e.evidence, 'test_runs');
     if (!Array.isArray(runs)) continue;
     for (const r of runs) out.appendChild(testRun(`${e.from ?? '—'} → ${e.to}`, r));
   }
-  const reported = task.artifacts.test_result;
+  const reported = artifacts.test_result;
   if (reported !== undefined) void artifact(reported).then((r) => out.appendChild(testRun('reported by the agent', r)), () => undefined);
   if (task.history.length > 0 && out.childElementCount === 0 && reported === undefined) out.appendChild(h('p', {}, 'No test runs recorded.'));
   return out;

@@ -30,6 +30,7 @@ export interface Task {
   readonly history: readonly HistoryEntry[];
   readonly artifacts: Readonly<Record<string, string>>;
   readonly blockers: readonly Blocker[];
+  readonly pending_approval_id: string | null;
   readonly updated_at: string;
 }
 
