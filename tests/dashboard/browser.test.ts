@@ -141,7 +141,6 @@ describe('dashboard in Chromium', () => {
       await card.locator('[data-artifact=plan] pre', { hasText: PLAN.summary }).waitFor();
       await expect(card.locator('[data-artifact=plan] pre').textContent()).resolves.toContain('sum(1, 2) is 3');
       await expect(page.locator('#approval-count').textContent()).resolves.toMatch(/\(\d+\)/);
-      if (shots !== undefined) await card.screenshot({ path: join(shots, 'dashboard-approval.png') });
 
       await card.locator('button[data-action=approve]').click();
       await expect(moved).resolves.toBe('BUILD');
@@ -206,19 +205,6 @@ describe('dashboard in Chromium', () => {
     }
   });
 
-  it('screenshots the board (docs/img) when asked', async () => {
-    if (shots === undefined) return;
-    await stack.sidecarApi('POST', '/api/v1/denials', {
-      denials: ['src/secret.ts', '../outside.txt', '.git/config'].map((path, i) => ({ ts: new Date().toISOString(), agent_id: 'agent-7', task_id: 'T-1', phase: 'PLAN', tool: 'write_file', path, reason: i === 1 ? 'path_outside_workspace' : 'tool_not_allowed', audit_seq: i + 1 })),
-    });
-    for (const title of ['Rate limiter for the API', 'Fix flaky login test']) await stack.moveToPlan(await stack.addTask(title), 'agent-3');
-    await stack.addTask('Document the CLI flags');
-    const page = await newPage();
-    await signIn(page, stack.coordinator.adminKey);
-    await page.locator('.chart rect').first().waitFor();
-    await page.screenshot({ path: join(shots, 'dashboard-board.png'), fullPage: true });
-  });
-
   it('no URL the browser requested in any test above carried a key', () => {
     expect(requested.length).toBeGreaterThan(10);
     for (const key of [stack.coordinator.adminKey, stack.coordinator.sidecarKey]) {
@@ -231,3 +217,60 @@ function serve(html: string): Promise<{ url: string; server: Server }> {
   const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`, server })));
 }
+
+/** Not a test of behaviour: renders the pictures in docs/operations.md from a realistic half hour. */
+describe.runIf(shots !== undefined)('screenshots for docs/img', () => {
+  it('the board and an approval', async () => {
+    // The coordinator's clock starts 25 minutes ago and advances as the story unfolds, so the chart has a history.
+    let offset = -25 * 60_000;
+    const shot = await startDashboardStack({ PHASEGATE_LEASE_MS: String(86_400_000) }, () => Date.now() + offset);
+    const later = (minutes: number) => void (offset += minutes * 60_000);
+    try {
+      const ids: string[] = [];
+      for (const title of ['Rate limiter for the public API', 'Fix the flaky login test', 'Document the CLI flags', 'Add a sum() helper', 'Upgrade lmdb to 3.5']) ids.push(await shot.addTask(title));
+      const [limiter, flaky, , sum, lmdb] = ids as [string, string, string, string, string];
+      later(3);
+      const flakyToken = await shot.moveToPlan(flaky, 'agent-2');
+      later(2);
+      const asked = await shot.transition(flakyToken, 'PLAN', 'BUILD', { plan: { summary: 'Wait for the session cookie instead of sleeping', acceptance_criteria: ['login test passes 50 runs in a row'], steps: ['replace the sleep with a wait'] } });
+      await shot.admin('POST', `/api/v1/approvals/${asked.approval_id}/approve`, {});
+      later(4);
+      const flakyBuild = await shot.claim(flaky, 'agent-2');
+      await shot.transition(flakyBuild, 'BUILD', 'DONE');
+      for (const [i, path] of ['.git/config', '../secrets.env', 'tests/login.test.ts'].entries()) {
+        later(1 + i);
+        await shot.sidecarApi('POST', '/api/v1/denials', {
+          denials: [{ ts: new Date(Date.now() + offset).toISOString(), agent_id: 'agent-4', task_id: sum, phase: 'PLAN', tool: 'write_file', path, reason: i === 1 ? 'path_outside_workspace' : 'tool_not_allowed', audit_seq: 10 + i }],
+        });
+      }
+      await shot.moveToPlan(sum, 'agent-4');
+      later(5);
+      await shot.moveToPlan(lmdb, 'agent-5');
+      later(3);
+      const limiterToken = await shot.moveToPlan(limiter, 'agent-1');
+      const pending = await shot.transition(limiterToken, 'PLAN', 'BUILD', {
+        plan: {
+          summary: 'Add a token-bucket rate limiter in front of /api/v1 so one client cannot starve the others.',
+          acceptance_criteria: ['a client over 100 requests/s gets 429 with Retry-After', 'other clients are not slowed down'],
+          steps: ['write failing tests for 429 and Retry-After', 'add the bucket per API key', 'expose rate_limited_total in /metrics'],
+          files: ['src/rate-limit.ts', 'src/server.ts', 'tests/rate-limit.test.ts'],
+          risks: ['clock skew between instances'],
+        },
+      });
+      offset = 0;
+      context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+      const page = await context.newPage();
+      await page.goto(`${shot.coordinator.url}/ui`);
+      await page.locator('#login-key').fill(shot.coordinator.adminKey);
+      await page.locator('#login button[type=submit]').click();
+      await page.locator('.chart rect.denials').first().waitFor();
+      await page.screenshot({ path: join(shots as string, 'dashboard-board.png') });
+      await page.goto(`${shot.coordinator.url}/ui#/approvals`);
+      const card = page.locator(`[data-approval="${pending.approval_id}"]`);
+      await card.locator('[data-artifact=plan] pre', { hasText: 'token-bucket' }).waitFor();
+      await card.screenshot({ path: join(shots as string, 'dashboard-approval.png') });
+    } finally {
+      await shot.close();
+    }
+  });
+});

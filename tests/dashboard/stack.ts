@@ -22,7 +22,11 @@ export interface DashboardStack {
   sidecar(agentId: string): Promise<Sidecar>;
   /** Creates a task over the admin API; returns its id. */
   addTask(title: string): Promise<string>;
-  /** Claims `taskId` for `agentId` over the sidecar routes and moves it DRAFT → PLAN. */
+  /** Claims `taskId` for `agentId` over the sidecar routes; returns the phase token. */
+  claim(taskId: string, agentId: string): Promise<string>;
+  /** A transition over the sidecar route; returns the coordinator's answer. */
+  transition(token: string, from: string, to: string, artifacts?: Record<string, unknown>): Promise<any>;
+  /** Claims `taskId` for `agentId` and moves it DRAFT → PLAN; returns the new token. */
   moveToPlan(taskId: string, agentId: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -49,7 +53,7 @@ export function caller(base: string, key: string | undefined): Call {
   };
 }
 
-export async function startDashboardStack(env: NodeJS.ProcessEnv = {}): Promise<DashboardStack> {
+export async function startDashboardStack(env: NodeJS.ProcessEnv = {}, now?: () => number): Promise<DashboardStack> {
   const root = await mkdtemp(join(tmpdir(), 'phasegate-dashboard-'));
   const coordinator = await startCoordinator({
     dataDir: join(root, 'data'),
@@ -57,10 +61,22 @@ export async function startDashboardStack(env: NodeJS.ProcessEnv = {}): Promise<
     contractFile: CONTRACT,
     env: { PHASEGATE_JWT_SECRET: JWT_SECRET, ...env },
     logger: silent,
+    ...(now === undefined ? {} : { now }),
   });
   const admin = caller(coordinator.url, coordinator.adminKey);
   const sidecarApi = caller(coordinator.url, coordinator.sidecarKey);
   const sidecars: Sidecar[] = [];
+  async function claimTask(taskId: string, agentId: string): Promise<string> {
+    const claim = await sidecarApi('POST', '/api/v1/tasks/claim', { agent_id: agentId, task_id: taskId });
+    if (claim.status !== 200) throw new Error(`claim failed: ${JSON.stringify(claim.body)}`);
+    return claim.body.phase_token as string;
+  }
+  async function transition(token: string, from: string, to: string, artifacts: Record<string, unknown> = {}): Promise<any> {
+    const r = await sidecarApi('POST', '/api/v1/tasks/transition', {
+      current_phase: from, target_phase: to, phase_token: token, artifacts, evidence: { test_runs: [], test_hashes: {} },
+    });
+    return r.body;
+  }
   return {
     coordinator,
     root,
@@ -88,18 +104,12 @@ export async function startDashboardStack(env: NodeJS.ProcessEnv = {}): Promise<
       if (r.status !== 201) throw new Error(`task create failed: ${JSON.stringify(r.body)}`);
       return r.body.task.id as string;
     },
+    claim: (taskId, agentId) => claimTask(taskId, agentId),
+    transition,
     async moveToPlan(taskId, agentId) {
-      const claim = await sidecarApi('POST', '/api/v1/tasks/claim', { agent_id: agentId, task_id: taskId });
-      if (claim.status !== 200) throw new Error(`claim failed: ${JSON.stringify(claim.body)}`);
-      const moved = await sidecarApi('POST', '/api/v1/tasks/transition', {
-        current_phase: 'DRAFT',
-        target_phase: 'PLAN',
-        phase_token: claim.body.phase_token,
-        artifacts: {},
-        evidence: { test_runs: [], test_hashes: {} },
-      });
-      if (moved.body.allowed !== true) throw new Error(`transition refused: ${JSON.stringify(moved.body)}`);
-      return moved.body.new_token as string;
+      const moved = await transition(await claimTask(taskId, agentId), 'DRAFT', 'PLAN');
+      if (moved.allowed !== true) throw new Error(`transition refused: ${JSON.stringify(moved)}`);
+      return moved.new_token as string;
     },
     async close() {
       for (const s of sidecars) await s.close();
