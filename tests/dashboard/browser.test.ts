@@ -102,6 +102,7 @@ describe('dashboard in Chromium', () => {
     await stack.moveToPlan(id, 'agent-board');
     await card('PLAN').waitFor();
     expect(await card('DRAFT').count()).toBe(0);
+    await page.locator('.chart rect.transitions').first().waitFor();
     await expect(card('PLAN').textContent()).resolves.toContain('agent-board');
   });
 
@@ -182,6 +183,55 @@ describe('dashboard in Chromium', () => {
     })`);
     expect(blocked).toMatch(/^script-src/);
     expect(dialogs).toEqual([]);
+  });
+
+  it('a rejection needs a reason, and the reason is what the coordinator records', async () => {
+    const approvalId = await askApproval(await stack.addTask('to be rejected'), 'agent-reject', PLAN);
+    const page = await newPage();
+    await signIn(page, stack.coordinator.adminKey, '#/approvals');
+    const card = page.locator(`[data-approval="${approvalId}"]`);
+    await card.locator('button[data-action=reject]').click();
+    await card.locator('[role=alert]', { hasText: 'Say why' }).waitFor();
+    expect(await pendingIds()).toContain(approvalId);
+    await card.locator('input.reason').fill('the plan has no test for overflow');
+    await card.locator('button[data-action=reject]').click();
+    await card.waitFor({ state: 'detached' });
+    const rejected = (await stack.admin('GET', '/api/v1/approvals?status=rejected')).body.approvals.find((a: { id: string }) => a.id === approvalId);
+    expect(rejected.reason).toBe('the plan has no test for overflow');
+  });
+
+  it('the task page shows the phase history, the approval, files and test counts', async () => {
+    const id = await stack.addTask('full history');
+    const approvalId = await askApproval(id, 'agent-history', PLAN);
+    await stack.admin('POST', `/api/v1/approvals/${approvalId}/approve`, {});
+    const token = await stack.claim(id, 'agent-history');
+    const done = await stack.transition(token, 'BUILD', 'DONE', { test_result: { exit_code: 0, passed: 3, failed: 0 } });
+    expect(done.allowed).toBe(true);
+    const page = await newPage();
+    await signIn(page, stack.coordinator.adminKey, `#/task/${id}`);
+    const article = page.locator(`[data-task-page="${id}"]`);
+    await article.locator('[data-phase=DONE]').waitFor();
+    const rows = await article.locator('table.history tbody tr').allTextContents();
+    expect(rows.some((r) => r.includes('DRAFT → PLAN') && r.includes('agent-history'))).toBe(true);
+    expect(rows.some((r) => r.includes('PLAN → BUILD') && r.includes(approvalId) && r.includes('plan'))).toBe(true);
+    expect(rows.some((r) => r.includes('BUILD → DONE') && r.includes('test_result'))).toBe(true);
+    await article.locator('.test-run', { hasText: '3 passed, 0 failed' }).waitFor();
+    await article.locator('.files', { hasText: 'src/sum.ts (planned)' }).waitFor();
+    await article.locator('[data-artifact=plan] pre', { hasText: 'sum(1, 2) is 3' }).waitFor();
+  });
+
+  it("each agent's checkpoint status, with two heads for one seq called out", async () => {
+    const head = (agent: string, seq: number, hash: string) => stack.sidecarApi('POST', '/api/v1/checkpoints', { agent_id: agent, task_id: null, seq, hash });
+    await head('agent-honest', 4, 'a'.repeat(64));
+    await head('agent-honest', 9, 'b'.repeat(64));
+    await head('agent-rewrote', 5, 'c'.repeat(64));
+    const page = await newPage();
+    await signIn(page, stack.coordinator.adminKey, '#/agents');
+    await expect(page.locator('[data-agent=agent-honest]').textContent()).resolves.toMatch(/consistent2 ?9/);
+    await page.locator('[data-agent=agent-rewrote]', { hasText: 'consistent' }).waitFor();
+    // The same seq with a different hash arrives live: the row turns.
+    await head('agent-rewrote', 5, 'd'.repeat(64));
+    await page.locator('[data-agent=agent-rewrote]', { hasText: 'two heads at seq 5' }).waitFor();
   });
 
   it('a page on another origin cannot decide an approval with the signed-in browser', async () => {

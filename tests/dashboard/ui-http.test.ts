@@ -85,6 +85,10 @@ describe('sign-in', () => {
     expect(sidecar.status).toBe(403);
     expect(sidecar.body.error.reason).toBe('forbidden');
     expect((await anon('POST', '/ui/session', {})).body.error).toMatchObject({ reason: 'invalid_body', path: 'key' });
+    // Login CSRF: a form on another site cannot sign this browser in, even with a valid key.
+    const foreign = await anon('POST', '/ui/session', { key: stack.coordinator.adminKey }, { origin: 'http://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('set-cookie')).toBeNull();
   });
 
   it('sign-out ends the session', async () => {

@@ -3,7 +3,7 @@ import { PhasegateError } from '../../errors.js';
 import { objectBody, str } from './body-fields.js';
 import type { Reply, Route } from './router.js';
 import type { UiAsset } from './ui-assets.js';
-import type { UiSession, UiSessions } from './ui-session.js';
+import { sameOrigin, type UiSession, type UiSessions } from './ui-session.js';
 
 /**
  * Scripts and styles only from this origin, no inline script or style, no plugins, no
@@ -48,6 +48,8 @@ export function uiRoutes(assets: ReadonlyMap<string, UiAsset>, sessions: UiSessi
       path: '/ui/session',
       access: 'anyone',
       handle: async (ctx) => {
+        // Login CSRF: another site's page must not sign this browser in to a session of its choosing.
+        if (!sameOrigin(ctx.headers, false)) throw new PhasegateError('forbidden', 'sign in from the dashboard page itself');
         // The key travels only in this body: never in a URL, where logs and history would keep it.
         const session = sessions.login(str(objectBody(await ctx.body()), 'key', '', 1000));
         return { status: 201, json: view(session), headers: { ...UI_HEADERS, 'Set-Cookie': sessions.cookie(session) } };

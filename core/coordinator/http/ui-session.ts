@@ -134,7 +134,7 @@ function sessionAwareAuth(auth: Authenticator, lookup: (h: IncomingHttpHeaders) 
 }
 
 /** `Origin` must name this host; it may be absent only where browsers omit it (same-origin GET), never on an upgrade. */
-function sameOrigin(headers: IncomingHttpHeaders, required: boolean): boolean {
+export function sameOrigin(headers: IncomingHttpHeaders, required: boolean): boolean {
   const origin = headers.origin;
   if (origin === undefined) return !required;
   const host = headers.host;
