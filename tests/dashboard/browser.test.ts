@@ -200,24 +200,34 @@ describe('dashboard in Chromium', () => {
     expect(rejected.reason).toBe('the plan has no test for overflow');
   });
 
-  it('the task page shows the phase history, the approval, files and test counts', async () => {
+  it('the task page shows the phase history, the approval, files, test counts and review verdicts', async () => {
     const id = await stack.addTask('full history');
     const approvalId = await askApproval(id, 'agent-history', PLAN);
     await stack.admin('POST', `/api/v1/approvals/${approvalId}/approve`, {});
     const token = await stack.claim(id, 'agent-history');
-    const done = await stack.transition(token, 'BUILD', 'DONE', { test_result: { exit_code: 0, passed: 3, failed: 0 } });
-    expect(done.allowed).toBe(true);
+    const built = await stack.transition(token, 'BUILD', 'REVIEW', { test_result: { exit_code: 0, passed: 3, failed: 0 } });
+    expect(built.allowed).toBe(true);
+    const { task } = (await stack.admin('GET', `/api/v1/tasks/${id}`)).body;
+    const reviewId = task.spawned[0] as string;
+    const claim = await stack.sidecarApi('POST', '/api/v1/tasks/claim', { agent_id: 'agent-reviewer', task_id: reviewId, capabilities: ['review'] });
+    expect(claim.status).toBe(200);
+    const review = { verdict: 'request_changes', summary: 'one overflow', issues: [{ severity: 'blocking', file: 'src/sum.ts', line: 3, message: 'sum overflows past 2^53' }] };
+    expect((await stack.transition(claim.body.phase_token, 'REVIEW', 'COMPLETE', { review })).allowed).toBe(true);
+
     const page = await newPage();
     await signIn(page, stack.coordinator.adminKey, `#/task/${id}`);
     const article = page.locator(`[data-task-page="${id}"]`);
-    await article.locator('[data-phase=DONE]').waitFor();
+    await article.locator('[data-phase=REVIEW]').waitFor();
     const rows = await article.locator('table.history tbody tr').allTextContents();
     expect(rows.some((r) => r.includes('DRAFT → PLAN') && r.includes('agent-history'))).toBe(true);
     expect(rows.some((r) => r.includes('PLAN → BUILD') && r.includes(approvalId) && r.includes('plan'))).toBe(true);
-    expect(rows.some((r) => r.includes('BUILD → DONE') && r.includes('test_result'))).toBe(true);
+    expect(rows.some((r) => r.includes('BUILD → REVIEW') && r.includes('test_result'))).toBe(true);
     await article.locator('.test-run', { hasText: '3 passed, 0 failed' }).waitFor();
     await article.locator('.files', { hasText: 'src/sum.ts (planned)' }).waitFor();
     await article.locator('[data-artifact=plan] pre', { hasText: 'sum(1, 2) is 3' }).waitFor();
+    const verdict = article.locator(`[data-review="${reviewId}"]`);
+    await verdict.locator('strong', { hasText: 'request_changes' }).waitFor();
+    await expect(verdict.locator('pre').textContent()).resolves.toContain('sum overflows past 2^53');
   });
 
   it("each agent's checkpoint status, with two heads for one seq called out", async () => {
