@@ -303,9 +303,17 @@ describe.runIf(shots !== undefined)('screenshots for docs/img', () => {
           denials: [{ ts: new Date(Date.now() + offset).toISOString(), agent_id: 'agent-4', task_id: sum, phase: 'PLAN', tool: 'write_file', path, reason: i === 1 ? 'path_outside_workspace' : 'tool_not_allowed', audit_seq: 10 + i }],
         });
       }
-      await shot.moveToPlan(sum, 'agent-4');
+      const approveAndBuild = async (task: string, agent: string, summary: string): Promise<string> => {
+        const t = await shot.moveToPlan(task, agent);
+        const a = await shot.transition(t, 'PLAN', 'BUILD', { plan: { summary, acceptance_criteria: ['it works'], steps: ['do it'] } });
+        await shot.admin('POST', `/api/v1/approvals/${a.approval_id}/approve`, {});
+        return shot.claim(task, agent);
+      };
+      const sumToken = await approveAndBuild(sum, 'agent-4', 'sum() with tests');
       later(5);
-      await shot.moveToPlan(lmdb, 'agent-5');
+      await shot.transition(sumToken, 'BUILD', 'REVIEW', { test_result: { exit_code: 0, passed: 4, failed: 0 } });
+      later(2);
+      await approveAndBuild(lmdb, 'agent-5', 'bump lmdb, run the crash test');
       later(3);
       const limiterToken = await shot.moveToPlan(limiter, 'agent-1');
       const pending = await shot.transition(limiterToken, 'PLAN', 'BUILD', {

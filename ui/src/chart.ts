@@ -57,8 +57,8 @@ function draw(svg: SVGSVGElement, transitions: number[], denials: number[], nowM
       svg.appendChild(rect);
     }
   }
-  for (const [label, x, anchor] of [[`-${MINUTES} min`, 0, 'start'], ['now', W, 'end']] as const) {
-    const text = node('text', { x, y: H + PAD - 4, 'text-anchor': anchor, class: 'label' });
+  for (const [label, x, y, anchor] of [[`-${MINUTES} min`, 0, H + PAD - 4, 'start'], ['now', W, H + PAD - 4, 'end'], [`${max} per min`, 4, 12, 'start']] as const) {
+    const text = node('text', { x, y, 'text-anchor': anchor, class: 'label' });
     text.textContent = label;
     svg.appendChild(text);
   }
