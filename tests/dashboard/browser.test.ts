@@ -185,6 +185,30 @@ describe('dashboard in Chromium', () => {
     expect(dialogs).toEqual([]);
   });
 
+  it('the auditor sees the queue and the plan but no buttons, and a forged decision from its page is 403', async () => {
+    const approvalId = await askApproval(await stack.addTask('audited'), 'agent-audited', PLAN);
+    const page = await newPage();
+    await signIn(page, stack.coordinator.auditorKey, '#/approvals');
+    await expect(page.locator('#who').textContent()).resolves.toBe('signed in as auditor');
+    const card = page.locator(`[data-approval="${approvalId}"]`);
+    await card.locator('[data-artifact=plan] pre', { hasText: PLAN.summary }).waitFor();
+    await card.locator('.readonly').waitFor();
+    expect(await page.locator('button[data-action=approve], button[data-action=reject]').count()).toBe(0);
+    // The page's own session, its CSRF token and the same origin: the role still decides nothing.
+    const status = await page.evaluate(`(async () => {
+      const s = await (await fetch('/ui/session')).json();
+      const r = await fetch('/api/v1/approvals/${approvalId}/approve', { method: 'POST', headers: { 'X-Phasegate-CSRF': s.csrf, 'Content-Type': 'application/json' }, body: '{}' });
+      return r.status;
+    })()`);
+    expect(status).toBe(403);
+    const viaKey = await fetch(`${stack.coordinator.url}/api/v1/approvals/${approvalId}/approve`, { method: 'POST', headers: { authorization: `Bearer ${stack.coordinator.auditorKey}` } });
+    expect(viaKey.status).toBe(403);
+    expect(await pendingIds()).toContain(approvalId);
+    // The rest of the dashboard reads fine for the auditor.
+    await page.goto(`${stack.coordinator.url}/ui#/board`);
+    await page.locator('[data-column="PLAN"] [data-task]').first().waitFor();
+  });
+
   it('a rejection needs a reason, and the reason is what the coordinator records', async () => {
     const approvalId = await askApproval(await stack.addTask('to be rejected'), 'agent-reject', PLAN);
     const page = await newPage();
@@ -267,7 +291,7 @@ describe('dashboard in Chromium', () => {
 
   it('no URL the browser requested in any test above carried a key', () => {
     expect(requested.length).toBeGreaterThan(10);
-    for (const key of [stack.coordinator.adminKey, stack.coordinator.sidecarKey]) {
+    for (const key of [stack.coordinator.adminKey, stack.coordinator.auditorKey, stack.coordinator.sidecarKey]) {
       expect(requested.filter((u) => u.includes(key) || u.includes(encodeURIComponent(key)))).toEqual([]);
     }
   });

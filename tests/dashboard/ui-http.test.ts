@@ -156,6 +156,38 @@ describe('a session cookie', () => {
   });
 });
 
+describe('the auditor', () => {
+  it('signs in as auditor, reads everything the dashboard shows, and decides nothing (bearer key or session)', async () => {
+    const id = await stack.addTask('auditor target');
+    const token = await stack.moveToPlan(id, 'agent-auditor');
+    const asked = await stack.transition(token, 'PLAN', 'BUILD', { plan: { summary: 's', acceptance_criteria: ['a'], steps: ['b'] } });
+    const r = await anon('POST', '/ui/session', { key: stack.coordinator.auditorKey });
+    expect(r.status).toBe(201);
+    expect(r.body.role).toBe('auditor');
+    const session = { cookie: (r.headers.get('set-cookie') ?? '').split(';')[0] as string, 'x-phasegate-csrf': r.body.csrf as string, origin: `http://${host}` };
+    const auditor = caller(stack.coordinator.url, stack.coordinator.auditorKey);
+    const approvals = await anon('GET', '/api/v1/approvals', undefined, session);
+    const hash = approvals.body.approvals.find((a: { id: string }) => a.id === asked.approval_id).artifacts.plan as string;
+    for (const path of ['/api/v1/tasks', `/api/v1/tasks/${id}`, '/api/v1/approvals', '/api/v1/events?since=0&limit=1', '/api/v1/checkpoints', '/api/v1/contract', '/api/v1/denials', `/api/v1/artifacts/${hash}`]) {
+      expect((await anon('GET', path, undefined, session)).status, path).toBe(200);
+      expect((await auditor('GET', path)).status, path).toBe(200);
+    }
+    for (const action of ['approve', 'reject']) {
+      const path = `/api/v1/approvals/${asked.approval_id}/${action}`;
+      const viaKey = await auditor('POST', path, { reason: 'forged' });
+      expect(viaKey.status).toBe(403);
+      expect(viaKey.body.error.reason).toBe('forbidden');
+      const viaSession = await anon('POST', path, { reason: 'forged' }, session);
+      expect(viaSession.status).toBe(403);
+      expect(viaSession.body.error.reason).toBe('forbidden');
+    }
+    expect((await anon('POST', '/api/v1/tasks', { title: 'x' }, session)).status).toBe(403);
+    expect((await anon('POST', '/api/v1/denials', { denials: [] }, session)).status).toBe(403);
+    const still = await stack.admin('GET', '/api/v1/approvals');
+    expect(still.body.approvals.map((a: { id: string }) => a.id)).toContain(asked.approval_id);
+  });
+});
+
 describe('artifacts by hash', () => {
   it('returns the JSON a transition stored, and refuses bad or unknown hashes', async () => {
     const id = await stack.addTask('artifact read');

@@ -1,7 +1,7 @@
 /** The denials feed: sidecars report refusals in batches; admins and auditors read the recent ones. */
-import type { Access } from './auth.js';
-import type { DenialFeed, DenialReport } from '../denial-feed.js';
+import type { DenialReport } from '../denial-feed.js';
 import { int, invalidField, objectBody, optArray, str, type Json } from './body-fields.js';
+import type { RouteDeps } from './route-deps.js';
 import type { Route } from './router.js';
 import { queryInt } from './routes-read.js';
 
@@ -12,7 +12,7 @@ export const DENIAL_FIELD_MAX = { id: 200, tool: 200, path: 1000 } as const;
 /** Reasons are stable codes (`path_not_permitted`), never free text. */
 const REASON = /^[a-z][a-z0-9_]{0,63}$/;
 
-export function denialRoutes(feed: DenialFeed, readers: Access): Route[] {
+export function denialRoutes({ denials: feed }: RouteDeps): Route[] {
   return [
     {
       method: 'POST',
@@ -23,7 +23,7 @@ export function denialRoutes(feed: DenialFeed, readers: Access): Route[] {
     {
       method: 'GET',
       path: '/api/v1/denials',
-      access: readers,
+      access: ['admin', 'auditor'],
       handle: (ctx) => ({ json: feed.list(queryInt(ctx.query, 'since', 0), queryInt(ctx.query, 'limit', 200, 1, 1000)) }),
     },
   ];

@@ -2,18 +2,21 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { packageRoot } from '../../../core/contract/index.js';
 import { createLogger } from '../../../core/log.js';
-import { createProgressLogger, runAgent } from '../../wrapper/index.js';
+import { createProgressLogger, resolveWorkspace, runAgent } from '../../wrapper/index.js';
 import { parseFlags, UsageError } from '../args.js';
 
 const usage = `usage: phasegate run [--coordinator URL] [--agent-id ID] [--workspace DIR] [--task ID]
                      [--capability C]… [--title T [--description D] [--criteria C]…] [--contract FILE] [--audit DIR] -- CMD ARGS…
 
 Starts a sidecar for one agent (and, without --coordinator, an embedded coordinator on LMDB
-under WORKSPACE/.phasegate/), claims a task, writes the prompt file, runs CMD with
+in the workspace's state dir), claims a task, writes the prompt file, runs CMD with
 PHASEGATE_URL, PHASEGATE_AGENT_KEY, PHASEGATE_PHASE_TOKEN, PHASEGATE_PROMPT_FILE … and exits
 with CMD's exit code. --title creates the task first (embedded coordinator only).
---audit sets the sidecar's audit log directory (default WORKSPACE/.phasegate/audit; one
-sidecar per directory, so agents sharing a workspace each need their own).
+The state dir is PHASEGATE_STATE_DIR, else $XDG_STATE_HOME/phasegate/<id>, else
+~/.local/state/phasegate/<id> (never inside the workspace): the embedded coordinator's store
+and keys (coordinator/admin.key for \`phasegate task\`), and the default audit log (audit/).
+--audit sets the sidecar's audit log directory instead (one sidecar per directory, so agents
+sharing a workspace each need their own).
 With --coordinator, PHASEGATE_SIDECAR_KEY (and PHASEGATE_JWT_SECRET in HS256 mode) must be set.`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -39,6 +42,10 @@ export async function run(argv: string[]): Promise<number> {
   );
   if (command.length === 0) throw new UsageError('missing "-- CMD ARGS…"');
   const workspace = resolve(values.workspace ?? '.');
+  // Refused before anything (state dir, store, keys) is created anywhere.
+  await resolveWorkspace(workspace).catch((err: Error) => {
+    throw new UsageError(`--workspace: ${err.message}`);
+  });
   const contractFile = resolve(values.contract ?? defaultContract(workspace));
   let coordinator;
   if (values.coordinator !== undefined) {
