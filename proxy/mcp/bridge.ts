@@ -5,7 +5,7 @@
  * of the agent key and every token seen.
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolRequest, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../core/log.js';
 import type { AgentClient } from '../../sdk/index.js';
 import { refusalOf, textResult, toolResultText } from './call-results.js';
@@ -25,6 +25,8 @@ export interface McpBridgeOptions {
 
 const INSTRUCTIONS = `phasegate enforces a workflow on this task: every file and shell operation goes through these tools and is checked against the task's current phase. Call workflow_describe first, workflow_status to see what is missing, and workflow_transition to move on. A refused call explains the rule and the next step; it is not a bug to work around.`;
 
+const CALL_TOOL_METHOD_ONLY = CallToolRequestSchema.pick({ method: true }).loose();
+
 export function createMcpBridge(opts: McpBridgeOptions): Server {
   const { client, logger } = opts;
   const secrets = new SecretScrubber();
@@ -43,7 +45,10 @@ export function createMcpBridge(opts: McpBridgeOptions): Server {
     return { tools: toolsForPhase(r?.allowed_tools ?? [], r?.transitions.map((t) => t.to) ?? []) };
   });
 
-  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+  // Registered with a schema that checks only the method: the SDK's Server then validates the
+  // params itself and answers a malformed call with -32602 (its base class would say -32603).
+  server.setRequestHandler(CALL_TOOL_METHOD_ONLY, async (loose): Promise<CallToolResult> => {
+    const request = loose as unknown as CallToolRequest;
     const { name } = request.params;
     const args = request.params.arguments ?? {};
     const started = process.hrtime.bigint();

@@ -3,7 +3,7 @@
  * reason code, the rule that refused it, what this phase allows, and the next legal step.
  */
 import type { PhaseRules } from './phase-rules.js';
-import { allowsLine, nextSteps, toolRule } from './rules-text.js';
+import { allowsLine, nextSteps, protectedLine, toolRule, writesFiles } from './rules-text.js';
 
 export interface Refusal {
   /** The stable wire reason (`path_not_permitted`, `tool_failed`, …) or a blocker's code. */
@@ -40,6 +40,7 @@ export function renderRefusal(refusal: Refusal, context: { tool: string; rules: 
   if (rules !== undefined) {
     const rule = ruleFor(refusal.reason, tool, rules);
     if (rule !== undefined) lines.push(`Rule: ${rule}`);
+    if (refusal.reason === 'path_not_permitted' && writesFiles(tool) && protectedLine(rules) !== '') lines.push(protectedLine(rules));
     lines.push(`This phase (${rules.phase}) allows: ${allowsLine(rules)}.`);
     lines.push(...nextSteps(rules).map((s) => `Next step: ${s}`));
   }

@@ -12,12 +12,18 @@ export function toolRule(rules: PhaseRules, tool: string): string {
   if (c?.paths !== undefined) parts.push(c.paths.length === 0 ? 'no path at all' : `only paths matching ${quoted(c.paths)}`);
   if (c?.deny !== undefined && c.deny.length > 0) parts.push(`never paths matching ${quoted(c.deny)}`);
   if (c?.commands !== undefined) parts.push(c.commands.length === 0 ? 'no command at all' : `only the commands ${quoted(c.commands)}`);
-  if (writes(tool) && rules.protected.length > 0) parts.push(`never the protected files ${quoted(rules.protected)}`);
   return parts.join('; ');
 }
 
-function writes(tool: string): boolean {
-  return tool === 'write_file' || tool === 'edit_file' || tool === 'delete_file';
+export function writesFiles(tool: string): boolean {
+  return tool === 'write_file' || tool === 'edit_file' || tool === 'delete_file' || tool === 'run_command' || tool === 'run_tests';
+}
+
+/** The files no phase may change, or '' when the contract protects none. */
+export function protectedLine(rules: PhaseRules): string {
+  // `coordinator:contract` stands for the contract file the coordinator loaded, wherever it is.
+  const globs = rules.protected.map((g) => (g === 'coordinator:contract' ? 'the contract file' : `\`${g}\``));
+  return globs.length === 0 ? '' : `Protected in every phase (never written, edited or deleted): ${globs.join(', ')}.`;
 }
 
 /** One line: every tool the phase allows, each with its constraint. */
@@ -68,6 +74,8 @@ export function describeText(rules: PhaseRules): string {
   const lines = [`Phase ${rules.phase}${rules.description === '' ? '' : `: ${rules.description}`}`, '', `Allowed tools: ${allowsLine(rules)}.`];
   if (rules.forbidden_tools.length > 0) lines.push(`Forbidden: ${rules.forbidden_tools.join(', ')}. Any other tool is refused.`);
   if (rules.test_globs.length > 0) lines.push(`Test files: ${quoted(rules.test_globs)}.`);
+  const prot = protectedLine(rules);
+  if (prot !== '') lines.push(prot);
   if (rules.allowed_tools.includes('run_command')) lines.push('Commands run without a shell: `; & | < > $ ( )`, backticks and newlines are refused.');
   lines.push('', 'Ways out of this phase:', ...nextSteps(rules).map((s) => `- ${s}`));
   const schemas = Object.entries(rules.artifacts);
