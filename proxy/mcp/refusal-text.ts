@@ -32,6 +32,19 @@ function advice(reason: string): string | undefined {
   return undefined;
 }
 
+/** The parts of a refusal that depend only on the phase, rendered once per phase (denials are a hot path). */
+const phaseTextCache = new WeakMap<PhaseRules, { protected: string; tail: string }>();
+
+function phaseTexts(rules: PhaseRules): { protected: string; tail: string } {
+  let texts = phaseTextCache.get(rules);
+  if (texts === undefined) {
+    const tail = [`This phase (${rules.phase}) allows: ${allowsLine(rules)}.`, ...nextSteps(rules).map((s) => `Next step: ${s}`)].join('\n');
+    texts = { protected: protectedLine(rules), tail };
+    phaseTextCache.set(rules, texts);
+  }
+  return texts;
+}
+
 export function renderRefusal(refusal: Refusal, context: { tool: string; rules: PhaseRules | undefined }): string {
   const { tool, rules } = context;
   const phase = rules?.phase ?? 'the current phase';
@@ -40,9 +53,9 @@ export function renderRefusal(refusal: Refusal, context: { tool: string; rules: 
   if (rules !== undefined) {
     const rule = ruleFor(refusal.reason, tool, rules);
     if (rule !== undefined) lines.push(`Rule: ${rule}`);
-    if (refusal.reason === 'path_not_permitted' && writesFiles(tool) && protectedLine(rules) !== '') lines.push(protectedLine(rules));
-    lines.push(`This phase (${rules.phase}) allows: ${allowsLine(rules)}.`);
-    lines.push(...nextSteps(rules).map((s) => `Next step: ${s}`));
+    const phaseText = phaseTexts(rules);
+    if (refusal.reason === 'path_not_permitted' && writesFiles(tool) && phaseText.protected !== '') lines.push(phaseText.protected);
+    lines.push(phaseText.tail);
   }
   const tip = advice(refusal.reason);
   if (tip !== undefined) lines.push(tip);
