@@ -122,7 +122,9 @@ describe('phasegate run --agent', () => {
 
   it('codex: -c overrides for the MCP server, a read-only sandbox, no approvals and the instructions', { timeout: 60_000 }, async () => {
     const ws = await workspace();
-    const run = spawnCli(['run', '--agent', 'codex', '--workspace', ws, '--title', 'Add slugify()', '--criteria', 'slugify works', '--', STAND_IN, 'exec', 'do the task']);
+    const run = spawnCli(['run', '--agent', 'codex', '--workspace', ws, '--title', 'Add slugify()', '--criteria', 'slugify works', '--', STAND_IN, 'exec', 'do the task'], {
+      PHASEGATE_STATE_DIR: join(root as string, 'state'),
+    });
     children.push(run);
     expect(await run.exited, run.output().stderr).toBe(7);
     const r = standInReport(run.output().stdout);
@@ -148,7 +150,7 @@ describe('phasegate run --agent', () => {
     expect(bad.output().stderr).toContain('--agent must be one of claude, codex');
     const ws = await workspace();
     // No `claude` on this PATH: the default command is tried, and the failure names it.
-    const missing = spawnCli(['run', '--agent', 'claude', '--workspace', ws, '--title', 't'], { PATH: '/nonexistent' });
+    const missing = spawnCli(['run', '--agent', 'claude', '--workspace', ws, '--title', 't'], { PATH: '/nonexistent', PHASEGATE_STATE_DIR: join(root as string, 'state') });
     expect(await missing.exited).toBe(1);
     expect(missing.output().stderr).toContain('cannot start claude');
   });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { packageRoot } from '../../../core/contract/index.js';
 import { createLogger } from '../../../core/log.js';
-import { createProgressLogger, runAgent } from '../../wrapper/index.js';
+import { createProgressLogger, resolveWorkspace, runAgent } from '../../wrapper/index.js';
 import { AGENT_NAMES, agentPreset, type AgentName } from '../../wrapper/presets/index.js';
 import { parseFlags, UsageError } from '../args.js';
 
@@ -10,14 +10,17 @@ const usage = `usage: phasegate run [--agent claude|codex] [--coordinator URL] [
                      [--capability C]… [--title T [--description D] [--criteria C]…] [--contract FILE] [--audit DIR] [-- CMD ARGS…]
 
 Starts a sidecar for one agent (and, without --coordinator, an embedded coordinator on LMDB
-under WORKSPACE/.phasegate/), claims a task, writes the prompt file, runs CMD with
+in the workspace's state dir), claims a task, writes the prompt file, runs CMD with
 PHASEGATE_URL, PHASEGATE_AGENT_KEY, PHASEGATE_PHASE_TOKEN, PHASEGATE_PROMPT_FILE … and exits
 with CMD's exit code. --title creates the task first (embedded coordinator only).
---audit sets the sidecar's audit log directory (default WORKSPACE/.phasegate/audit; one
-sidecar per directory, so agents sharing a workspace each need their own).
 --agent claude|codex wires a real coding agent through MCP: CMD (default \`claude\` / \`codex\`)
 gets an MCP server "phasegate" (\`phasegate mcp\`), settings that disable its own file and shell
 tools, and the workflow as its system prompt (docs/agents.md).
+The state dir is PHASEGATE_STATE_DIR, else $XDG_STATE_HOME/phasegate/<id>, else
+~/.local/state/phasegate/<id> (never inside the workspace): the embedded coordinator's store
+and keys (coordinator/admin.key for \`phasegate task\`), and the default audit log (audit/).
+--audit sets the sidecar's audit log directory instead (one sidecar per directory, so agents
+sharing a workspace each need their own).
 With --coordinator, PHASEGATE_SIDECAR_KEY (and PHASEGATE_JWT_SECRET in HS256 mode) must be set.`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -49,6 +52,10 @@ export async function run(argv: string[]): Promise<number> {
     command.push(agentPreset(agent).defaultCommand);
   }
   const workspace = resolve(values.workspace ?? '.');
+  // Refused before anything (state dir, store, keys) is created anywhere.
+  await resolveWorkspace(workspace).catch((err: Error) => {
+    throw new UsageError(`--workspace: ${err.message}`);
+  });
   const contractFile = resolve(values.contract ?? defaultContract(workspace));
   let coordinator;
   if (values.coordinator !== undefined) {
