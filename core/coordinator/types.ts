@@ -160,8 +160,8 @@ export interface CoordinatorService {
   reject(id: string, reason: string, decidedBy?: string): Promise<ApprovalRecord>;
   /** Ends a task for good (status `failed`): its claim ends (epoch + 1), a pending approval is rejected. */
   cancel(taskId: string, reason: string, decidedBy?: string): Promise<TaskRecord>;
-  /** A stored artifact by its sha256 (as in `TaskRecord.artifacts`), or undefined. */
-  artifact(hash: string): unknown;
+  /** A stored artifact by the sha256 a task or approval names, or undefined. */
+  artifact(sha256: string): unknown;
   recordCheckpoint(cp: AuditCheckpoint): Promise<void>;
   checkpoints(agentId?: string): AuditCheckpoint[];
   /** Events with seq > since, oldest first, at most `limit`; `head` is the latest committed seq. */
