@@ -15,7 +15,7 @@ export interface Location {
 }
 
 export type VerifyResult =
-  | { ok: true; records: number; incompleteTail?: Location; checkpoints?: number; agents?: readonly string[] }
+  | { ok: true; records: number; incompleteTail?: Location }
   | { ok: false; file: string; line: number; problem: VerifyProblem; detail: string };
 
 /**
@@ -35,7 +35,6 @@ export async function verifyAudit(pathOrDir: string, opts: { checkpoints?: reado
     expected.set(checkpoint.seq, [...(expected.get(checkpoint.seq) ?? []), checkpoint.hash]);
     highest = Math.max(highest, checkpoint.seq);
   }
-  const agents = new Set<string>();
   // A directory holds the whole chain from genesis; a lone file is checked from its first record.
   let head: { seq: number; hash: string } | undefined = directory ? { seq: 0, hash: GENESIS } : undefined;
   let records = 0;
@@ -66,13 +65,11 @@ export async function verifyAudit(pathOrDir: string, opts: { checkpoints?: reado
         return { ok: false, file, line, problem: 'checkpoint_mismatch', detail: `seq ${checked.seq} differs from the coordinator's checkpoint` };
       }
       head = { seq: checked.seq, hash: checked.hash };
-      if (typeof checked.agent_id === 'string') agents.add(checked.agent_id);
       records += 1;
     }
   }
   if (highest > (head?.seq ?? 0)) {
     return { ok: false, ...end, problem: 'checkpoint_not_reached', detail: `log ends at seq ${head?.seq ?? 0}, coordinator holds seq ${highest}` };
   }
-  const counted = opts.checkpoints === undefined ? {} : { checkpoints: opts.checkpoints.length, agents: [...agents].sort() };
-  return incompleteTail === undefined ? { ok: true, records, ...counted } : { ok: true, records, incompleteTail, ...counted };
+  return incompleteTail === undefined ? { ok: true, records } : { ok: true, records, incompleteTail };
 }
