@@ -72,7 +72,7 @@ export const BUILT_IN_TOOLS: Readonly<Record<string, ToolDef>> = {
         argv: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Program and arguments, e.g. ["git", "status"].' },
         command: { type: 'string', description: 'The same as one string, e.g. "git status".' },
         cwd: { ...path, description: 'Working folder inside the workspace (default: the root).' },
-        timeout_ms: { type: 'integer', minimum: 1, description: 'Time limit in milliseconds (default 120000).' },
+        timeout_ms: { type: 'integer', minimum: 1, maximum: 2_147_483_647, description: 'Time limit in milliseconds (default 120000).' },
       },
       additionalProperties: false,
     },

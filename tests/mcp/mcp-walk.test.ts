@@ -56,6 +56,10 @@ describe('phasegate mcp: a task walked through MCP tools only', () => {
     expect(described.text).toContain('acceptance_criteria');
     expect((await session.call('workflow_status')).text).toContain('Phase: PLAN');
 
+    // Skipping a phase is refused like any other illegal move, and says what is legal.
+    const skip = await session.call('workflow_transition', { target_phase: 'IMPL', artifacts: { plan: PLAN } });
+    expect(skip.isError).toBe(true);
+    expect(skip.text).toContain('workflow_transition to TDD needs');
     // A blocked transition is an error result naming each blocker.
     const blocked = await session.call('workflow_transition', { target_phase: 'TDD', artifacts: {} });
     expect(blocked.isError).toBe(true);
