@@ -4,6 +4,7 @@
  * the wrapper's environment; none may reach the agent's argv, files or environment.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -142,6 +143,19 @@ describe('phasegate run --agent', () => {
     expect(r.files).toEqual({});
     expect([...(r.tools ?? [])].sort()).toEqual([...PLAN_TOOLS].sort());
     expect(r.refusal?.text).toContain('path_not_permitted');
+  });
+
+  it('attack: a TMPDIR inside the workspace is refused before any key-holding file is written', { timeout: 60_000 }, async () => {
+    const ws = await workspace();
+    await mkdir(join(ws, 'tmp'));
+    const run = spawnCli(['run', '--agent', 'claude', '--workspace', ws, '--title', 't', '--', STAND_IN], {
+      TMPDIR: join(ws, 'tmp'),
+      PHASEGATE_STATE_DIR: join(root as string, 'state'),
+    });
+    expect(await run.exited).toBe(1);
+    expect(run.output().stderr).toContain('set TMPDIR elsewhere');
+    expect(run.output().stdout).not.toContain('STANDIN');
+    expect(readdirSync(join(ws, 'tmp'))).toEqual([]);
   });
 
   it('CMD defaults to the agent; a wrong --agent is a usage error', async () => {
