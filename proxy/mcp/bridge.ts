@@ -42,7 +42,8 @@ export function createMcpBridge(opts: McpBridgeOptions): Server {
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     const r = await rules();
-    return { tools: toolsForPhase(r?.allowed_tools ?? [], r?.transitions.map((t) => t.to) ?? []) };
+    const artifacts = Object.fromEntries(Object.entries(r?.artifacts ?? {}).map(([name, a]) => [name, a.schema]));
+    return { tools: toolsForPhase(r?.allowed_tools ?? [], r?.transitions.map((t) => t.to) ?? [], artifacts) };
   });
 
   // Registered with a schema that checks only the method: the SDK's Server then validates the

@@ -33,7 +33,9 @@ describe('phasegate mcp: a task walked through MCP tools only', () => {
     const read = tools.find((t) => t.name === 'read_file');
     expect(read?.annotations?.readOnlyHint).toBe(true);
     expect(read?.inputSchema).toMatchObject({ type: 'object', required: ['path'] });
-    expect(tools.find((t) => t.name === 'workflow_transition')?.inputSchema.properties?.target_phase).toMatchObject({ enum: ['TDD'] });
+    const transitionSchema = tools.find((t) => t.name === 'workflow_transition')?.inputSchema;
+    expect(transitionSchema?.properties?.target_phase).toMatchObject({ enum: ['TDD'] });
+    expect(transitionSchema?.properties?.artifacts).toMatchObject({ properties: { plan: { type: 'object', required: ['summary', 'acceptance_criteria', 'steps'] } } });
 
     const readme = await session.call('read_file', { path: 'README.md' });
     expect(readme).toEqual({ isError: false, text: '# fixture\n' });
