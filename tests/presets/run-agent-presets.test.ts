@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -111,6 +111,10 @@ describe('phasegate run --agent', () => {
     expect(r.refusal?.text).toContain('path_not_permitted');
     expect(r.hook?.hookSpecificOutput.permissionDecision).toBe('deny');
     expect(r.hook?.hookSpecificOutput.permissionDecisionReason).toContain('mcp__phasegate__write_file');
+
+    // The stand-in's MCP call went through the sidecar: it is in the audit log, refused.
+    const audit = (await readFile(join(root as string, 'audit', 'tool_audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(audit.some((rec) => rec.type === 'call' && rec.tool === 'write_file' && rec.decision === 'deny' && rec.reason === 'path_not_permitted')).toBe(true);
 
     // Attack: no operator key anywhere the agent can look; no token or agent key in the prompt.
     for (const key of Object.values(keys)) expect(everything(r)).not.toContain(key);
