@@ -37,6 +37,7 @@ export function createMcpBridge(opts: McpBridgeOptions): Server {
   secrets.add(client.token);
   const server = new Server({ name: 'phasegate', version: opts.version }, { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS });
   const tracker = new PhaseTracker(client, (phase) => {
+    secrets.add(client.token);
     logger.info({ phase }, 'phase_changed');
     // Before `initialize` there is no peer to notify; its first tools/list will be current anyway.
     server.sendToolListChanged().catch(() => undefined);
