@@ -15,6 +15,7 @@ import { createCoordinatorClient, type CoordinatorClient } from './coordinator-c
 import { followCoordinatorEvents } from './coordinator-events.js';
 import { createForwarder } from './http-forward.js';
 import { startHeartbeats } from './lease.js';
+import { contractPathsIn } from './contract-paths.js';
 import { createMethods } from './methods.js';
 import { rpcNotification } from './rpc.js';
 import { Session } from './session.js';
@@ -31,11 +32,11 @@ function enforcementFrom(env: NodeJS.ProcessEnv): EnforcementMode | undefined {
 }
 
 /** The contract the coordinator enforces, re-validated here and pinned to the coordinator's hash. */
-async function fetchContract(client: CoordinatorClient): Promise<CompiledContract> {
-  const { contract: doc, sha256 } = await client.contract();
+async function fetchContract(client: CoordinatorClient): Promise<{ contract: CompiledContract; file: string | undefined }> {
+  const { contract: doc, sha256, file } = await client.contract();
   const compiled = parseContract(JSON.stringify(doc), 'coordinator:contract');
   if (compiled.sha256 !== sha256) throw new Error(`contract hash mismatch: coordinator says ${sha256}, document hashes to ${compiled.sha256}`);
-  return compiled;
+  return { contract: compiled, file: typeof file === 'string' ? file : undefined };
 }
 
 async function buildVerifier(client: CoordinatorClient, env: NodeJS.ProcessEnv, now: () => number): Promise<TokenVerifier> {
@@ -61,9 +62,10 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
   const maxInFlight = opts.maxInFlight ?? 32;
   const coordinator = createCoordinatorClient({ baseUrl: opts.coordinatorUrl, sidecarKey: opts.sidecarKey });
 
-  const contract = await fetchContract(coordinator);
+  const { contract, file: coordinatorContractFile } = await fetchContract(coordinator);
   const verifier = await buildVerifier(coordinator, env, now);
   const workspace = await createWorkspace(opts.workspace, { logger });
+  const contractPaths = await contractPathsIn(workspace.root, [opts.contractFile, coordinatorContractFile]);
   // Default outside the workspace (SPEC §9): inside, the agent's code could rewrite its own log.
   const auditDir = opts.auditDir ?? (await openStateDir(workspace.root, env)).auditDir;
   const audit = await openAuditLog({ dir: resolve(auditDir), now, logger });
@@ -76,7 +78,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
   const ctx: SidecarContext = {
     agentId: opts.agentId,
     contract,
-    session: new Session(contract, opts.agentId, mode),
+    session: new Session(contract, opts.agentId, mode, contractPaths),
     coordinator,
     audit,
     workspace,

@@ -13,6 +13,11 @@ export interface SidecarOptions {
   host?: '127.0.0.1';
   /** Default `audit/` in the workspace's state dir (SPEC §3), outside the workspace. */
   auditDir?: string;
+  /**
+   * The contract file as the operator gave it (the wrapper's --contract). Protected under its
+   * real path if it lies in the workspace, like the path the coordinator reports it loaded.
+   */
+  contractFile?: string;
   /** The key the agent presents (SPEC §3 PHASEGATE_AGENT_KEY). Required. */
   agentKey: string;
   /** The key this sidecar presents to the coordinator. */
