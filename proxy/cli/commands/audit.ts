@@ -59,7 +59,7 @@ async function verify(argv: string[], io: AuditIo): Promise<number> {
 }
 
 async function firstAgent(path: string): Promise<string | undefined> {
-  for await (const record of queryAudit(path)) return record.agent_id;
+  for await (const record of queryAudit(path)) return typeof record.agent_id === 'string' ? record.agent_id : undefined;
   return undefined;
 }
 
