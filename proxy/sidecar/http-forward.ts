@@ -68,7 +68,7 @@ export function createForwarder(ctx: SidecarContext, opts: { coordinatorUrl: str
       await sessionClaims(ctx, token, { allowPaused: true });
       return { phaseToken: token as string };
     }
-    const raw = await readJsonBody(req);
+    const raw = await readJsonBody(req, ctx.bodies);
     if (route === 'POST /api/v1/tasks/claim') {
       // The agent's agent_id (if any) is dropped: a claim always names this sidecar's agent.
       const params = parseClaimParams(raw);

@@ -15,7 +15,10 @@ import { createCoordinatorClient, type CoordinatorClient } from './coordinator-c
 import { followCoordinatorEvents } from './coordinator-events.js';
 import { createForwarder } from './http-forward.js';
 import { startHeartbeats } from './lease.js';
+import { BodyBudget } from './body-budget.js';
+import { CommandSlots } from './command-slots.js';
 import { contractPathsIn } from './contract-paths.js';
+import { resolveLimits } from './limits.js';
 import { createMethods } from './methods.js';
 import { rpcNotification } from './rpc.js';
 import { Session } from './session.js';
@@ -60,6 +63,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
   const checkpointMs = opts.checkpointMs ?? 30_000;
   const maxInFlight = opts.maxInFlight ?? 32;
+  const limits = resolveLimits(opts.limits, env);
   const coordinator = createCoordinatorClient({ baseUrl: opts.coordinatorUrl, sidecarKey: opts.sidecarKey });
 
   const { contract, file: coordinatorContractFile } = await fetchContract(coordinator);
@@ -85,6 +89,8 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
     verifier,
     cache: new ClaimsCache(),
     logger,
+    commands: new CommandSlots(limits.maxCommands),
+    bodies: new BodyBudget(limits.maxBodyBytes),
     now,
     notify(n) {
       broadcast(rpcNotification(n.method, n.params));
@@ -105,7 +111,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
 
   const methods = createMethods(ctx);
   const forwarder = createForwarder(ctx, { coordinatorUrl: coordinator.baseUrl, sidecarKey: opts.sidecarKey });
-  const agents = createAgentServer({ agentKey: opts.agentKey, methods, forwarder, logger, maxInFlight });
+  const agents = createAgentServer({ agentKey: opts.agentKey, methods, forwarder, logger, maxInFlight, maxConnections: limits.maxConnections, bodies: ctx.bodies });
   broadcast = (text) => {
     for (const ws of agents.clients) if (ws.readyState === ws.OPEN) ws.send(text);
   };

@@ -49,7 +49,9 @@ export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool
     case 'run_command': {
       if (decision.argv === undefined) throw new PhasegateError('invalid_params', 'run_command needs argv or command');
       const timeoutMs = typeof args.timeout_ms === 'number' ? args.timeout_ms : undefined;
-      const r = await ws.runCommand(decision.argv, timeoutMs === undefined ? { cwd: path } : { cwd: path, timeoutMs });
+      const argv = decision.argv;
+      // Sidecar-wide: however many connections ask, at most limits.maxCommands run at once.
+      const r = await ctx.commands.run(() => ws.runCommand(argv, timeoutMs === undefined ? { cwd: path } : { cwd: path, timeoutMs }));
       return { value: r, result: { ok: true, exit_code: r.exit_code } };
     }
     case 'run_tests':
@@ -63,7 +65,7 @@ export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool
 async function runTests(ctx: SidecarContext, policy: BoundPolicy): Promise<Executed> {
   const tests = ctx.contract.workflows.get(policy.assignment.workflow)?.tests;
   if (tests === undefined) throw new PhasegateError('tool_failed', 'the workflow declares no test command', { detail: 'no tests.command in the contract' });
-  const r = await ctx.workspace.runTests(tests.argv, { timeoutMs: tests.timeoutMs });
+  const r = await ctx.commands.run(() => ctx.workspace.runTests(tests.argv, { timeoutMs: tests.timeoutMs }));
   const { phase, epoch } = policy.assignment;
   ctx.session.recordTestRun({ phase, epoch, exit_code: r.exit_code, passed: r.passed, failed: r.failed, at: new Date(ctx.now()).toISOString() });
   return { value: r, result: { ok: true, exit_code: r.exit_code } };

@@ -1,6 +1,7 @@
 /** Public shapes of the sidecar. */
 import type { TaskRecord } from '../../core/coordinator/types.js';
 import type { Logger } from '../../core/log.js';
+import type { SidecarLimits } from './limits.js';
 
 export interface SidecarOptions {
   coordinatorUrl: string;
@@ -36,6 +37,12 @@ export interface SidecarOptions {
   checkpointMs?: number;
   /** Max in-flight calls per agent connection before reading pauses (default 32). */
   maxInFlight?: number;
+  /**
+   * Limits across all connections (SPEC §11): concurrent commands (default 4), request-body
+   * memory (32 MiB), open connections (128). Else PHASEGATE_MAX_COMMANDS,
+   * PHASEGATE_MAX_BODY_MEMORY, PHASEGATE_MAX_CONNECTIONS from `env`.
+   */
+  limits?: Partial<SidecarLimits>;
 }
 
 export interface ClaimParams {
