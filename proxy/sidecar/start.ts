@@ -18,6 +18,7 @@ import { startHeartbeats } from './lease.js';
 import { BodyBudget } from './body-budget.js';
 import { CommandSlots } from './command-slots.js';
 import { contractPathsIn } from './contract-paths.js';
+import { PhaseFence } from './fence.js';
 import { resolveLimits } from './limits.js';
 import { createMethods } from './methods.js';
 import { rpcNotification } from './rpc.js';
@@ -91,6 +92,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
     logger,
     commands: new CommandSlots(limits.maxCommands),
     bodies: new BodyBudget(limits.maxBodyBytes),
+    fence: new PhaseFence(),
     now,
     notify(n) {
       broadcast(rpcNotification(n.method, n.params));

@@ -16,10 +16,17 @@ type Args = Readonly<Record<string, unknown>>;
  * Symlinks are resolved by the workspace; the real path is then held to the same globs and
  * protected paths as the requested one, so `docs/plans/x -> ../src/app.ts` cannot write source in PLAN.
  */
-function realPathCheck(policy: BoundPolicy, tool: string): RealPathCheck {
+function realPathCheck(ctx: SidecarContext, policy: BoundPolicy, tool: string): RealPathCheck {
+  const writes = tool === 'write_file' || tool === 'edit_file' || tool === 'delete_file';
   return (real) => {
     const d = policy.checkRealPath(tool, real);
     if (d.decision === 'deny') throw new PhasegateError(d.reason ?? 'path_not_permitted', d.message ?? `path not permitted: ${real}`, { path: real });
+    // Phase fence (SPEC §11), for phase changes the sidecar did not cause (an approval landing,
+    // a lease lost): the session rebinds its policy on every phase or epoch change, so another
+    // policy object means the decision was made in another phase. Nothing is written then.
+    if (writes && ctx.session.policy !== policy) {
+      throw new PhasegateError('tool_failed', `the phase changed since this call was decided; nothing was written: ${real}`, { detail: 'phase_changed', path: real });
+    }
   };
 }
 
@@ -27,7 +34,7 @@ function realPathCheck(policy: BoundPolicy, tool: string): RealPathCheck {
 export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool: string, args: Args, decision: Decision): Promise<Executed> {
   const ws = ctx.workspace;
   const path = decision.path ?? '.';
-  const recheck = realPathCheck(policy, tool);
+  const recheck = realPathCheck(ctx, policy, tool);
   const optStr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
   switch (tool) {
     case 'read_file': {
