@@ -1,18 +1,21 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, isAbsolute } from 'node:path';
 import { loadContract } from '../../core/contract/index.js';
 import type { Logger } from '../../core/log.js';
 import { startSidecar } from '../sidecar/index.js';
 import { agentEnvironment } from './agent-env.js';
 import { startEmbeddedCoordinator } from './embedded-coordinator.js';
+import { agentPreset, mcpEnvironment, phasegateCommand, type AgentName } from './presets/index.js';
 import { openStateDir, resolveWorkspace } from './state-dir.js';
 import { renderPrompt } from './prompt.js';
 
 export interface RunAgentOptions {
   readonly command: readonly string[];
+  /** A real coding agent wired through MCP (SPEC §12): its preset's flags go before CMD's own arguments. */
+  readonly agent?: AgentName;
   readonly workspace: string;
   readonly contractFile: string;
   readonly agentId?: string;
@@ -91,11 +94,14 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
 
     const promptDir = await mkdtemp(join(tmpdir(), 'phasegate-run-'));
     stops.push(() => rm(promptDir, { recursive: true, force: true }));
-    const promptFile = join(promptDir, 'prompt.md');
-    await writeFile(promptFile, renderPrompt({ contract, task: claim.task, phase: claim.phase, agentId, token: claim.token }), { mode: 0o600 });
     await chmod(promptDir, 0o700);
+    // The agent config below holds the agent key: never where the agent (or a commit) could pick it up.
+    if (await isInside(promptDir, workspace)) throw new Error(`the temp dir ${promptDir} lies inside the workspace: set TMPDIR elsewhere`);
+    const promptFile = join(promptDir, 'prompt.md');
+    const prompt = renderPrompt({ contract, task: claim.task, phase: claim.phase, agentId, ...(opts.agent !== undefined && { agent: opts.agent }) });
+    await writeFile(promptFile, prompt, { mode: 0o600 });
 
-    const env = agentEnvironment(baseEnv, {
+    const vars = {
       PHASEGATE_URL: sidecar.url,
       PHASEGATE_HTTP_URL: sidecar.httpUrl,
       PHASEGATE_AGENT_KEY: agentKey,
@@ -103,11 +109,24 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
       PHASEGATE_TASK_ID: claim.task.id,
       PHASEGATE_PHASE_TOKEN: claim.token,
       PHASEGATE_PROMPT_FILE: promptFile,
-    });
-    return await runChild(opts.command, env, workspace);
+    };
+    const env = agentEnvironment(baseEnv, vars);
+    let command = opts.command;
+    if (opts.agent !== undefined) {
+      const launch = await agentPreset(opts.agent).prepare({ dir: promptDir, mcpEnv: mcpEnvironment(vars), prompt, phasegate: phasegateCommand(), command, env });
+      const [file, ...rest] = command;
+      command = [file ?? agentPreset(opts.agent).defaultCommand, ...launch.args, ...rest];
+      opts.report(`${opts.agent}: MCP server "phasegate" and its settings added (${launch.files.length > 0 ? launch.files.join(', ') : 'config overrides'})`);
+    }
+    return await runChild(command, env, workspace);
   } finally {
     await stopAll();
   }
+}
+
+async function isInside(dir: string, root: string): Promise<boolean> {
+  const rel = relative(await realpath(root), await realpath(dir));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 function redactToken(key: string, value: unknown): unknown {
