@@ -20,7 +20,7 @@ export function queryInt(query: URLSearchParams, name: string, fallback: number,
 }
 
 export function readRoutes({ service, contract, issuer, metrics }: RouteDeps): Route[] {
-  const contractFile = realFile(contract.file);
+  let contractFile: string | undefined; // resolved on first use: the contract file does not change under a running coordinator
   return [
     {
       method: 'GET',
@@ -49,7 +49,7 @@ export function readRoutes({ service, contract, issuer, metrics }: RouteDeps): R
       path: '/api/v1/contract',
       access: ['sidecar', 'admin', 'auditor'],
       // `file` (real path) lets a sidecar on this machine protect the contract under the name it has in its workspace.
-      handle: () => ({ json: { contract: contract.doc, sha256: contract.sha256, file: contractFile } }),
+      handle: () => ({ json: { contract: contract.doc, sha256: contract.sha256, file: (contractFile ??= realFile(contract.file)) } }),
     },
     { method: 'GET', path: '/.well-known/jwks.json', access: 'anyone', handle: () => ({ json: issuer.jwks() }) },
     { method: 'GET', path: '/healthz', access: 'anyone', handle: () => ({ json: { ok: true } }) },
