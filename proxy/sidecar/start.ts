@@ -22,6 +22,7 @@ import { contractPathsIn } from './contract-paths.js';
 import { PhaseFence } from './fence.js';
 import { resolveLimits } from './limits.js';
 import { createMethods } from './methods.js';
+import { releaseHeldTask } from './release.js';
 import { rpcNotification } from './rpc.js';
 import { Session } from './session.js';
 import type { NotificationListener, Sidecar, SidecarOptions } from './types.js';
@@ -152,6 +153,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
     url: `ws://127.0.0.1:${port}/agent`,
     httpUrl: `http://127.0.0.1:${port}`,
     claim: (params = {}) => claimTask(ctx, params),
+    release: () => releaseHeldTask(ctx),
     onNotification(fn) {
       listeners.add(fn);
       return () => listeners.delete(fn);

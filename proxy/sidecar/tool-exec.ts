@@ -3,6 +3,7 @@ import { PhasegateError } from '../../core/errors.js';
 import type { BoundPolicy, Decision } from '../../core/policy/types.js';
 import type { AuditRecord } from '../audit/types.js';
 import type { RealPathCheck } from '../tools/types.js';
+import { noteChangedFile } from './changed-files.js';
 import type { SidecarContext } from './context.js';
 
 export interface Executed {
@@ -43,22 +44,30 @@ export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool
     }
     case 'write_file': {
       const r = await ws.writeFile(path, args.content as string, recheck);
+      noteChangedFile(ctx, path);
       return { value: r, result: { ok: true, bytes: r.bytes } };
     }
-    case 'edit_file':
-      return { value: await ws.editFile(path, args.old as string, args.new as string, recheck), result: { ok: true } };
+    case 'edit_file': {
+      const r = await ws.editFile(path, args.old as string, args.new as string, recheck);
+      noteChangedFile(ctx, path);
+      return { value: r, result: { ok: true } };
+    }
     case 'list_files':
       return { value: await ws.listFiles(path, optStr(args.pattern), recheck), result: { ok: true } };
     case 'search':
       return { value: await ws.search(args.query as string, path, optStr(args.pattern), recheck), result: { ok: true } };
-    case 'delete_file':
-      return { value: await ws.deleteFile(path, recheck), result: { ok: true } };
+    case 'delete_file': {
+      const r = await ws.deleteFile(path, recheck);
+      noteChangedFile(ctx, path);
+      return { value: r, result: { ok: true } };
+    }
     case 'run_command': {
       if (decision.argv === undefined) throw new PhasegateError('invalid_params', 'run_command needs argv or command');
       const timeoutMs = typeof args.timeout_ms === 'number' ? args.timeout_ms : undefined;
       const argv = decision.argv;
       // Sidecar-wide: however many connections ask, at most limits.maxCommands run at once.
       const r = await ctx.commands.run(() => ws.runCommand(argv, timeoutMs === undefined ? { cwd: path } : { cwd: path, timeoutMs }));
+      noteAppliedChanges(ctx, r);
       return { value: r, result: { ok: true, exit_code: r.exit_code } };
     }
     case 'run_tests':
@@ -73,7 +82,14 @@ async function runTests(ctx: SidecarContext, policy: BoundPolicy): Promise<Execu
   const tests = ctx.contract.workflows.get(policy.assignment.workflow)?.tests;
   if (tests === undefined) throw new PhasegateError('tool_failed', 'the workflow declares no test command', { detail: 'no tests.command in the contract' });
   const r = await ctx.commands.run(() => ctx.workspace.runTests(tests.argv, { timeoutMs: tests.timeoutMs }));
+  noteAppliedChanges(ctx, r);
   const { phase, epoch } = policy.assignment;
   ctx.session.recordTestRun({ phase, epoch, exit_code: r.exit_code, passed: r.passed, failed: r.failed, at: new Date(ctx.now()).toISOString() });
   return { value: r, result: { ok: true, exit_code: r.exit_code } };
+}
+
+/** A sandboxed command reports the files it changed that were applied to the workspace (SPEC §11). */
+function noteAppliedChanges(ctx: SidecarContext, result: unknown): void {
+  const applied = (result as { changes?: { applied?: unknown } }).changes?.applied;
+  if (Array.isArray(applied)) for (const p of applied) if (typeof p === 'string') noteChangedFile(ctx, p);
 }
