@@ -5,6 +5,7 @@ import { AuditFile } from './audit-file.js';
 import { sealRecord } from './chain.js';
 import { readChainHead, type ChainHead } from './chain-head.js';
 import { listAuditFiles } from './files.js';
+import { boundFields } from './bound-fields.js';
 import { redactArgsJson } from './redact.js';
 import type { AuditEntry, AuditLog, AuditRecord } from './types.js';
 
@@ -77,7 +78,7 @@ class ChainWriter implements AuditLog {
     if (this.closed) throw unavailable('audit log is closed');
     let sealed: { record: AuditRecord; line: string };
     try {
-      const args = entry.args === undefined ? NO_ARGS : redactArgsJson(entry.tool ?? null, entry.args);
+      const args = entry.args === undefined ? NO_ARGS : redactArgsJson(typeof entry.tool === 'string' ? entry.tool : null, entry.args);
       sealed = sealRecord(this.unsealed(entry, args.value, this.current.seq + 1, this.current.hash), args.json);
     } catch (err) {
       // e.g. a BigInt in args: refuse this one call; the chain is untouched.
@@ -114,7 +115,7 @@ class ChainWriter implements AuditLog {
   /** Exactly the SPEC §9 fields (nothing extra a caller's object may carry), args redacted. */
   private unsealed(entry: AuditEntry, args: unknown, seq: number, prev: string): Omit<AuditRecord, 'hash'> {
     if (!RECORD_TYPES.has(entry.type) || typeof entry.agent_id !== 'string') throw new TypeError('bad audit entry type or agent_id');
-    return {
+    return boundFields({
       seq,
       ts: this.timestamp(),
       type: entry.type,
@@ -129,6 +130,6 @@ class ChainWriter implements AuditLog {
       result: entry.result ?? null,
       duration_us: entry.duration_us ?? null,
       prev,
-    };
+    });
   }
 }
