@@ -40,12 +40,21 @@ export function createDenialReporter(opts: DenialReporterOptions): DenialReporte
   const enqueue = (rec: AuditRecord): void => {
     queue.push(reportOf(rec));
     if (queue.length > maxQueued) dropped += queue.splice(0, queue.length - maxQueued).length;
-    if (queue.length >= batchSize) void flush();
+    if (queue.length >= batchSize) void start(false);
   };
 
-  async function drain(): Promise<void> {
-    while (queue.length > 0) {
+  /**
+   * `all` (timer, flush, close): what is queued when the drain starts, then full batches.
+   * Otherwise (the queue reached a batch): full batches only. Never "until empty": under a
+   * steady stream of denials that kept one request in flight all the time, each carrying the
+   * one or two reports that arrived during the previous one, and with coordinator and sidecar
+   * in one process a denied call measured ~10× slower (bench ws.denied_call).
+   */
+  async function drain(all: boolean): Promise<void> {
+    let owed = all ? queue.length : 0;
+    while (queue.length >= batchSize || (owed > 0 && queue.length > 0)) {
       const batch = queue.splice(0, batchSize);
+      owed -= batch.length;
       try {
         await send(batch);
       } catch (err) {
@@ -57,9 +66,10 @@ export function createDenialReporter(opts: DenialReporterOptions): DenialReporte
     }
     if (dropped > 0) logger.warn({ event: 'denial_reports_dropped', dropped }, 'denial_reports_dropped'), (dropped = 0);
   }
-  function flush(): Promise<void> {
-    return (inFlight ??= drain().finally(() => (inFlight = undefined)));
+  function start(all: boolean): Promise<void> {
+    return (inFlight ??= drain(all).finally(() => (inFlight = undefined)));
   }
+  const flush = (): Promise<void> => start(true);
 
   const timer = setInterval(() => void flush(), intervalMs);
   timer.unref();
