@@ -26,6 +26,8 @@ export type WireReason =
   | 'lease_lost'
   /** Sidecar addition (-32010): the operator paused the task; tool calls wait for `task.resumed`. */
   | 'task_paused'
+  /** -32005: a command could not be confined (SPEC §11); nothing was executed. */
+  | 'sandbox_unavailable'
   | 'tool_failed'
   | 'internal_error';
 

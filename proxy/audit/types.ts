@@ -4,7 +4,7 @@ import type { DecisionKind } from '../../core/policy/types.js';
 export interface AuditRecord {
   readonly seq: number;
   readonly ts: string;
-  readonly type: 'call' | 'result' | 'transition' | 'session';
+  readonly type: 'call' | 'result' | 'change' | 'transition' | 'session';
   readonly call_id: string | null;
   readonly agent_id: string;
   readonly task_id: string | null;

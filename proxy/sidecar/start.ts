@@ -5,6 +5,7 @@ import { parseContract, type CompiledContract, type EnforcementMode } from '../.
 import { createLogger } from '../../core/log.js';
 import { ClaimsCache, createVerifier, resolveTokenMode, type TokenVerifier } from '../../core/tokens/index.js';
 import { openAuditLog } from '../audit/index.js';
+import { createCommandSandbox, sandboxModeFrom } from '../sandbox/index.js';
 import { createWorkspace } from '../tools/index.js';
 import { createAgentServer } from './agent-server.js';
 import { appendQuietly, sessionEntry } from './audit-entries.js';
@@ -62,7 +63,12 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
 
   const contract = await fetchContract(coordinator);
   const verifier = await buildVerifier(coordinator, env, now);
-  const workspace = await createWorkspace(opts.workspace, { logger });
+  const sandboxMode = sandboxModeFrom(opts.sandbox, env);
+  const sandbox = sandboxMode === 'off' ? undefined : createCommandSandbox({ ...opts.sandboxLauncher, home: env.HOME, logger });
+  if (sandbox === undefined) logger.warn({ event: 'sandbox_off' }, 'sandbox off: commands run unconfined on this host');
+  // Probed now, in the background: the first command should not pay for it.
+  else void sandbox.available().then((ok) => ok !== true && logger.error({ event: 'sandbox_unavailable', reason: ok }, 'sandbox_unavailable'));
+  const workspace = await createWorkspace(opts.workspace, { logger, ...(sandbox === undefined ? {} : { sandbox }) });
   const audit = await openAuditLog({ dir: resolve(opts.auditDir ?? join(workspace.root, '.phasegate', 'audit')), now, logger });
 
   const listeners = new Set<NotificationListener>();
@@ -110,7 +116,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
   });
   const address = agents.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await appendQuietly(ctx, sessionEntry(ctx, 'sidecar_started', { coordinator: coordinator.baseUrl, contract: contract.sha256 }));
+  await appendQuietly(ctx, sessionEntry(ctx, 'sidecar_started', { coordinator: coordinator.baseUrl, contract: contract.sha256, sandbox: sandboxMode }));
 
   // Start at the coordinator's head: replaying the whole history on every start grows with it.
   const { head } = await coordinator.events(0, 1);

@@ -31,6 +31,14 @@ export interface SidecarOptions {
   checkpointMs?: number;
   /** Max in-flight calls per agent connection before reading pauses (default 32). */
   maxInFlight?: number;
+  /**
+   * SPEC §11: 'on' (default, or PHASEGATE_SANDBOX from `env`) runs run_command / run_tests in
+   * the command sandbox and refuses them with sandbox_unavailable where none can be made;
+   * 'off' runs them on the host (warned, and recorded in the audit `session` record).
+   */
+  sandbox?: 'on' | 'off';
+  /** Where the sandbox launcher is and where its private folders go (defaults: found on the host, os.tmpdir()). */
+  sandboxLauncher?: { unshare?: string; tmpDir?: string };
 }
 
 export interface ClaimParams {
