@@ -146,7 +146,8 @@ export function launch(file: string, args: readonly string[], s: LaunchSettings)
       const note = timedOut ? `\n[phasegate] timed out after ${s.timeoutMs} ms; every process of the command was killed\n` : '';
       resolve({
         kind: 'ran',
-        exit_code: exitCodeOf(code, signal),
+        // Killed by us: SIGKILL's 137, whatever unshare made of its child's death.
+        exit_code: timedOut ? 137 : exitCodeOf(code, signal),
         stdout: out.text(),
         stderr: errOut.text() + note,
         duration_ms: Math.round(performance.now() - started),
