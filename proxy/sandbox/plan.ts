@@ -56,7 +56,7 @@ export function commandPlan(i: CommandPlanInput): SandboxPlan {
   const placed: MountStep[] = [{ kind: 'tmpfs', path: '/tmp', mode: 0o1777, readOnly: false }];
   const home = layout.home;
   // A private, empty $HOME: dotfiles, keys and other checkouts stay out of reach.
-  if (home !== undefined && home !== '/' && !isWithin(home, '/tmp') && !isWithin(home, workspace) && !systemPaths.some((s) => isWithin(home, s))) {
+  if (home !== undefined && home !== '/' && home !== '/tmp' && !isWithin(home, workspace) && !systemPaths.some((s) => isWithin(home, s))) {
     placed.push({ kind: 'tmpfs', path: home, mode: 0o700, readOnly: false });
   }
   for (const t of layout.toolchains) {

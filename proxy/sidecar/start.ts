@@ -64,7 +64,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
   const contract = await fetchContract(coordinator);
   const verifier = await buildVerifier(coordinator, env, now);
   const sandboxMode = sandboxModeFrom(opts.sandbox, env);
-  const sandbox = sandboxMode === 'off' ? undefined : createCommandSandbox({ ...opts.sandboxLauncher, home: env.HOME, logger });
+  const sandbox = sandboxMode === 'off' ? undefined : createCommandSandbox({ home: env.HOME ?? process.env.HOME, ...opts.sandboxOptions, logger });
   if (sandbox === undefined) logger.warn({ event: 'sandbox_off' }, 'sandbox off: commands run unconfined on this host');
   // Probed now, in the background: the first command should not pay for it.
   else void sandbox.available().then((ok) => ok !== true && logger.error({ event: 'sandbox_unavailable', reason: ok }, 'sandbox_unavailable'));

@@ -37,8 +37,12 @@ export interface SidecarOptions {
    * 'off' runs them on the host (warned, and recorded in the audit `session` record).
    */
   sandbox?: 'on' | 'off';
-  /** Where the sandbox launcher is and where its private folders go (defaults: found on the host, os.tmpdir()). */
-  sandboxLauncher?: { unshare?: string; tmpDir?: string };
+  /**
+   * The command sandbox's host details: the unshare program (default: found in /usr/bin…),
+   * where its private folders go (default os.tmpdir()), and the $HOME commands see as an
+   * empty folder (default `env.HOME`).
+   */
+  sandboxOptions?: { unshare?: string; tmpDir?: string; home?: string };
 }
 
 export interface ClaimParams {
