@@ -17,8 +17,8 @@ import type { HostLayout } from './types.js';
 import { scanUpper, type UpperChange } from './upper-scan.js';
 
 export interface CommandSandboxOptions {
-  /** The unshare program (default: found in /usr/bin, /bin…). A wrong path makes the sandbox unavailable. */
-  readonly unshare?: string;
+  /** The launcher program, perl (default: found in /usr/bin, /bin…). A wrong path makes the sandbox unavailable. */
+  readonly launcher?: string;
   /** Where per-call private folders are made (default os.tmpdir()); must not be inside a workspace. */
   readonly tmpDir?: string;
   /** The $HOME commands see, as an empty private folder (default the sidecar's home). */
@@ -62,7 +62,7 @@ export function createCommandSandbox(opts: CommandSandboxOptions): CommandSandbo
   const base = opts.tmpDir ?? tmpdir();
   let layout: HostLayout | undefined;
   let probed: Promise<true | string> | undefined;
-  const found = findLauncher(opts.unshare);
+  const found = findLauncher(opts.launcher);
   const launcher: Launcher | undefined = 'missing' in found ? undefined : found;
 
   const available = (): Promise<true | string> => {

@@ -9,10 +9,10 @@ const SYSTEM = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', 
 const DEVICES = ['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty'];
 const BIN_DIRS = ['/usr/bin', '/bin', '/usr/sbin', '/sbin'];
 
-/** mount, umount2, pivot_root, unshare: the only architecture-specific facts of the setup. */
+/** mount, umount2, pivot_root, unshare, prctl: the only architecture-specific facts of the setup. */
 const SYSCALLS: Partial<Record<NodeJS.Architecture, Launcher['syscalls']>> = {
-  x64: { mount: 165, umount2: 166, pivotRoot: 155, unshare: 272 },
-  arm64: { mount: 40, umount2: 39, pivotRoot: 41, unshare: 97 },
+  x64: { mount: 165, umount2: 166, pivotRoot: 155, unshare: 272, prctl: 157 },
+  arm64: { mount: 40, umount2: 39, pivotRoot: 41, unshare: 97, prctl: 167 },
 };
 
 function within(child: string, parent: string): boolean {
@@ -54,13 +54,11 @@ function findProgram(name: string): string | undefined {
   return undefined;
 }
 
-/** The launcher on this host, or a reason why there is none. `unshare` may name another program (tests, odd installs). */
-export function findLauncher(unshare?: string): Launcher | { missing: string } {
+/** The launcher on this host, or a reason why there is none. `perl` may name another program (tests, odd installs). */
+export function findLauncher(perl?: string): Launcher | { missing: string } {
   const syscalls = SYSCALLS[process.arch];
   if (process.platform !== 'linux' || syscalls === undefined) return { missing: `Linux on x64 or arm64 (this is ${process.platform}/${process.arch})` };
-  const u = unshare ?? findProgram('unshare');
-  if (u === undefined) return { missing: 'util-linux unshare' };
-  const perl = findProgram('perl');
-  if (perl === undefined) return { missing: 'perl (perl-base)' };
-  return { unshare: u, perl, syscalls };
+  const p = perl ?? findProgram('perl');
+  if (p === undefined) return { missing: 'perl (Debian/Ubuntu package perl-base)' };
+  return { perl: p, syscalls };
 }

@@ -65,6 +65,8 @@ class Status {
   ready = false;
   failure: string | undefined;
   execErrno: string | undefined;
+  /** The command's exit code, once every process of the sandbox but PID 1 is dead. */
+  done: number | undefined;
   private rest = '';
 
   push(chunk: Buffer): void {
@@ -77,6 +79,7 @@ class Status {
       else if (tag === 'R') this.ready = true;
       else if (tag === 'X') this.failure = value;
       else if (tag === 'E') this.execErrno = ERRNO_NAMES.get(Number(value)) ?? `errno ${value}`;
+      else if (tag === 'D') this.done = Number(value);
     }
   }
 }
@@ -116,9 +119,31 @@ export function launch(file: string, args: readonly string[], s: LaunchSettings)
       clearTimeout(escalate);
     };
     const stdio = child.stdio;
-    (stdio[3] as NodeJS.ReadableStream | null)?.on('data', (c: Buffer) => status.push(c));
+    let open = 2;
+    const ran = (exitCode: number): Ran => {
+      const note = timedOut ? `\n[phasegate] timed out after ${s.timeoutMs} ms; every process of the command was killed\n` : '';
+      return {
+        kind: 'ran',
+        exit_code: exitCode,
+        stdout: out.text(),
+        stderr: errOut.text() + note,
+        duration_ms: Math.round(performance.now() - started),
+        truncated: out.truncated || errOut.truncated,
+        combined: combined.text() + note,
+        tail: tail.text() + note,
+      };
+    };
+    // Fast path: PID 1 said every process is dead and the output pipes are closed. The
+    // kernel's teardown of the namespaces (mounts, network) then runs while we go on.
+    const maybeDone = (): void => {
+      if (settled || open > 0 || status.done === undefined || timedOut) return;
+      finish();
+      resolve(status.execErrno === undefined ? ran(status.done) : { kind: 'not_executed', errno: status.execErrno });
+    };
+    (stdio[3] as NodeJS.ReadableStream | null)?.on('data', (c: Buffer) => (status.push(c), maybeDone()));
     child.stdout?.on('data', (c: Buffer) => (out.push(c), combined.push(c), tail.push(c)));
     child.stderr?.on('data', (c: Buffer) => (errOut.push(c), combined.push(c), tail.push(c)));
+    for (const p of [child.stdout, child.stderr]) p?.once('close', () => (open--, maybeDone()));
     child.once('error', (err) => {
       if (settled) return;
       finish();
@@ -143,18 +168,8 @@ export function launch(file: string, args: readonly string[], s: LaunchSettings)
         resolve({ kind: 'not_executed', errno: status.execErrno });
         return;
       }
-      const note = timedOut ? `\n[phasegate] timed out after ${s.timeoutMs} ms; every process of the command was killed\n` : '';
-      resolve({
-        kind: 'ran',
-        // Killed by us: SIGKILL's 137, whatever unshare made of its child's death.
-        exit_code: timedOut ? 137 : exitCodeOf(code, signal),
-        stdout: out.text(),
-        stderr: errOut.text() + note,
-        duration_ms: Math.round(performance.now() - started),
-        truncated: out.truncated || errOut.truncated,
-        combined: combined.text() + note,
-        tail: tail.text() + note,
-      });
+      // Killed by us: SIGKILL's 137, whatever unshare made of its child's death.
+      resolve(ran(timedOut ? 137 : exitCodeOf(code, signal)));
     });
   });
 }

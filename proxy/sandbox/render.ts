@@ -1,14 +1,18 @@
-/** Renders a SandboxPlan into one argv: `unshare` (namespaces), then perl as PID 1 (setup-script.ts). */
+/** Renders a SandboxPlan into one argv: perl running setup-script.ts (namespaces, mounts, the command). */
 import { dirname } from 'node:path';
 import { SETUP_SCRIPT } from './setup-script.js';
 import type { MountStep, SandboxPlan } from './types.js';
 
 /** The host programs and syscall numbers a launch needs (host-layout.ts finds them). */
 export interface Launcher {
-  readonly unshare: string;
   readonly perl: string;
-  readonly syscalls: { readonly mount: number; readonly umount2: number; readonly pivotRoot: number; readonly unshare: number };
+  readonly syscalls: { readonly mount: number; readonly umount2: number; readonly pivotRoot: number; readonly unshare: number; readonly prctl: number };
 }
+
+const CLONE_NEWNS = 0x00020000;
+const CLONE_NEWUSER = 0x10000000;
+const CLONE_NEWPID = 0x20000000;
+const CLONE_NEWNET = 0x40000000;
 
 const RDONLY = 1;
 const NOSUID = 2;
@@ -45,15 +49,13 @@ function stepOps(root: string, s: MountStep): string[] {
 
 /** The argv that runs `argv` inside the plan's sandbox (file first). */
 export function renderLaunch(plan: SandboxPlan, launcher: Launcher, argv: readonly string[]): { file: string; args: string[] } {
-  const ns = ['-U', '--map-root-user', '-m', '-p', ...(plan.isolateNetwork ? ['-n'] : []), '--fork', '--kill-child'];
+  const ns = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | (plan.isolateNetwork ? CLONE_NEWNET : 0);
   const sc = launcher.syscalls;
   // The new root is an empty tmpfs: only what the steps put there exists.
   const ops: string[] = ['m', 'tmpfs', plan.root, 'tmpfs', String(NOSUID), 'mode=755'];
   for (const s of plan.steps) ops.push(...stepOps(plan.root, s));
   if (plan.isolateNetwork) ops.push('n');
   ops.push('p', plan.root, 'u', String(plan.uid), String(plan.gid), 'c', plan.cwd, '--');
-  return {
-    file: launcher.unshare,
-    args: [...ns, launcher.perl, '-e', SETUP_SCRIPT, '--', String(sc.mount), String(sc.umount2), String(sc.pivotRoot), String(sc.unshare), ...ops, ...argv],
-  };
+  const nums = [sc.mount, sc.umount2, sc.pivotRoot, sc.unshare, sc.prctl, ns].map(String);
+  return { file: launcher.perl, args: ['-e', SETUP_SCRIPT, '--', ...nums, ...ops, ...argv] };
 }

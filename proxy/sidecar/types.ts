@@ -38,11 +38,11 @@ export interface SidecarOptions {
    */
   sandbox?: 'on' | 'off';
   /**
-   * The command sandbox's host details: the unshare program (default: found in /usr/bin…),
+   * The command sandbox's host details: the launcher program, perl (default: found in /usr/bin…),
    * where its private folders go (default os.tmpdir()), and the $HOME commands see as an
    * empty folder (default `env.HOME`).
    */
-  sandboxOptions?: { unshare?: string; tmpDir?: string; home?: string };
+  sandboxOptions?: { launcher?: string; tmpDir?: string; home?: string };
 }
 
 export interface ClaimParams {

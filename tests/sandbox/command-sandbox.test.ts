@@ -186,7 +186,7 @@ describe('command sandbox: as run-command reports it', () => {
 
 describe('command sandbox: fail closed', () => {
   it('with a launcher that cannot run, nothing is executed and the call is sandbox_unavailable', async () => {
-    const sandbox = createCommandSandbox({ logger: silent, unshare: join(s.base, 'no-such-unshare') });
+    const sandbox = createCommandSandbox({ logger: silent, launcher: join(s.base, 'no-such-launcher') });
     expect(await sandbox.available()).toMatch(/refused|launcher/);
     const ws = await createWorkspace(s.root, { logger: silent, sandbox });
     const err = await errorOf(ws.runCommand(['sh', '-c', 'echo ran > ran.txt'], { cwd: '.' }));

@@ -62,15 +62,17 @@ describe('commandPlan', () => {
 });
 
 describe('renderLaunch', () => {
-  const launcher = { unshare: '/usr/bin/unshare', perl: '/usr/bin/perl', syscalls: { mount: 165, umount2: 166, pivotRoot: 155, unshare: 272 } };
+  const launcher = { perl: '/usr/bin/perl', syscalls: { mount: 165, umount2: 166, pivotRoot: 155, unshare: 272, prctl: 157 } };
 
-  it('asks unshare for user, mount, PID and (unless allowed) network namespaces, killing the child with it', () => {
+  it('asks for user, mount, PID and (unless the phase allows the network) network namespaces', () => {
     const { file, args } = renderLaunch(commandPlan(input), launcher, ['npm', 'test']);
-    expect(file).toBe('/usr/bin/unshare');
-    expect(args.slice(0, 7)).toEqual(['-U', '--map-root-user', '-m', '-p', '-n', '--fork', '--kill-child']);
+    expect(file).toBe('/usr/bin/perl');
+    expect(args[0]).toBe('-e');
+    // CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET
+    expect(args.slice(2, 9)).toEqual(['--', '165', '166', '155', '272', '157', String(0x10000000 | 0x20000 | 0x20000000 | 0x40000000)]);
     expect(args.slice(-3)).toEqual(['--', 'npm', 'test']);
     const net = renderLaunch(commandPlan({ ...input, network: true }), launcher, ['true']).args;
-    expect(net).not.toContain('-n');
+    expect(net[8]).toBe(String(0x10000000 | 0x20000 | 0x20000000));
     expect(net).not.toContain('n');
   });
 
