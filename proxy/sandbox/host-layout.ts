@@ -36,10 +36,18 @@ export function readHostLayout(home: string | undefined = homedir()): HostLayout
   // The node running us (and so `npm test`) may live outside /usr, e.g. ~/.nvm/versions/node/vX.
   const prefix = dirname(dirname(realpathSync(process.execPath)));
   const toolchains = systemReal.some((s) => within(prefix, s)) || prefix === '/' ? [] : [prefix];
+  let resolver: string | undefined;
+  try {
+    const real = dirname(realpathSync('/etc/resolv.conf'));
+    if (!within(real, '/etc') && !systemReal.some((s) => within(real, s))) resolver = real;
+  } catch {
+    // no resolver file: name resolution is the command's problem
+  }
   return {
     system,
     devices,
     toolchains,
+    ...(resolver === undefined ? {} : { resolver }),
     home: home === undefined || home === '' ? undefined : home,
     uid: process.getuid?.() ?? 0,
     gid: process.getgid?.() ?? 0,

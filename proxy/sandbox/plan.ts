@@ -23,33 +23,44 @@ export interface CommandPlanInput {
   readonly hidden: readonly string[];
 }
 
-const DEVICE_LINKS: readonly [string, string][] = [
+export const DEVICE_LINKS: readonly [string, string][] = [
   ['/dev/fd', '/proc/self/fd'],
   ['/dev/stdin', '/proc/self/fd/0'],
   ['/dev/stdout', '/proc/self/fd/1'],
   ['/dev/stderr', '/proc/self/fd/2'],
 ];
 
-function depth(p: string): number {
+export function depth(p: string): number {
   return p.split('/').length;
 }
 
-function isWithin(child: string, parent: string): boolean {
+export function isWithin(child: string, parent: string): boolean {
   return child === parent || child.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
+}
+
+/**
+ * What every sandbox shows: the read-only system folders, a fresh /proc for its own PID
+ * namespace, a /dev of a few nodes; with the network, the resolver's folder when
+ * /etc/resolv.conf points outside /etc (systemd-resolved).
+ */
+export function systemSteps(layout: HostLayout, network: boolean): MountStep[] {
+  const steps: MountStep[] = [];
+  for (const s of layout.system) {
+    steps.push(s.symlink === undefined ? { kind: 'bind', source: s.path, path: s.path, readOnly: true, file: false } : { kind: 'symlink', path: s.path, target: s.symlink });
+  }
+  if (network && layout.resolver !== undefined) steps.push({ kind: 'bind', source: layout.resolver, path: layout.resolver, readOnly: true, file: false });
+  steps.push({ kind: 'proc', path: '/proc' });
+  steps.push({ kind: 'tmpfs', path: '/dev', mode: 0o755, readOnly: false });
+  for (const d of layout.devices) steps.push({ kind: 'bind', source: d, path: d, readOnly: false, file: true });
+  for (const [path, target] of DEVICE_LINKS) steps.push({ kind: 'symlink', path, target });
+  return steps;
 }
 
 /** The plan for one run_command / run_tests. */
 export function commandPlan(i: CommandPlanInput): SandboxPlan {
   const { layout, workspace } = i;
   const systemPaths = layout.system.map((s) => s.path);
-  const steps: MountStep[] = [];
-  for (const s of layout.system) {
-    steps.push(s.symlink === undefined ? { kind: 'bind', source: s.path, path: s.path, readOnly: true, file: false } : { kind: 'symlink', path: s.path, target: s.symlink });
-  }
-  steps.push({ kind: 'proc', path: '/proc' });
-  steps.push({ kind: 'tmpfs', path: '/dev', mode: 0o755, readOnly: false });
-  for (const d of layout.devices) steps.push({ kind: 'bind', source: d, path: d, readOnly: false, file: true });
-  for (const [path, target] of DEVICE_LINKS) steps.push({ kind: 'symlink', path, target });
+  const steps = systemSteps(layout, i.network);
 
   // Placed by depth so that a parent mount never hides a child: the workspace may live in
   // /tmp or $HOME, and a toolchain in $HOME (nvm).

@@ -38,6 +38,8 @@ export interface HostLayout {
   /** Folders holding the toolchain outside the system folders (e.g. an nvm prefix). */
   readonly toolchains: readonly string[];
   readonly home: string | undefined;
+  /** The folder /etc/resolv.conf really lives in, when outside /etc (e.g. /run/systemd/resolve). */
+  readonly resolver?: string;
   readonly uid: number;
   readonly gid: number;
 }

@@ -2,13 +2,16 @@ import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadContract } from '../../core/contract/index.js';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { loadContract, packageRoot } from '../../core/contract/index.js';
 import type { Logger } from '../../core/log.js';
+import { createCommandSandbox, prepareAgentSandbox, sandboxModeFrom, type AgentSandbox } from '../sandbox/index.js';
 import { startSidecar } from '../sidecar/index.js';
 import { agentEnvironment } from './agent-env.js';
 import { startEmbeddedCoordinator } from './embedded-coordinator.js';
 import { renderPrompt } from './prompt.js';
+import { sandboxStatus } from './sandbox-status.js';
 
 export interface RunAgentOptions {
   readonly command: readonly string[];
@@ -27,6 +30,25 @@ export interface RunAgentOptions {
   readonly logger: Logger;
   /** One readable line per phase change or denial. */
   readonly report: (line: string) => void;
+  /** SPEC §11: 'on' (default; PHASEGATE_SANDBOX) confines commands and the agent; 'off' is warned and audited. */
+  readonly sandbox?: 'on' | 'off';
+  /** The agent sandbox: paths under $HOME the agent may write (its config), more host paths to hide. */
+  readonly agentSandbox?: { readonly writable?: readonly string[]; readonly hidden?: readonly string[]; readonly launcher?: string };
+}
+
+/** No sandbox, no run: the one line names the fix. */
+async function checkSandbox(opts: RunAgentOptions, env: NodeJS.ProcessEnv): Promise<'on' | 'off'> {
+  const mode = sandboxModeFrom(opts.sandbox, env);
+  if (mode === 'off') {
+    opts.report('warning: sandbox off — commands and the agent run unconfined on this host (recorded in the audit log)');
+    return mode;
+  }
+  const launcher = opts.agentSandbox?.launcher;
+  const ok = await createCommandSandbox({ logger: opts.logger, ...(launcher === undefined ? {} : { launcher }) }).available();
+  if (ok !== true) {
+    throw new Error(`no sandbox can be made on this host (${ok}); allow unprivileged user namespaces (docs/security.md) or pass --sandbox off`);
+  }
+  return mode;
 }
 
 /**
@@ -38,6 +60,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
   const baseEnv = opts.env ?? process.env;
   const agentId = opts.agentId ?? `agent-${randomUUID().slice(0, 8)}`;
   const contract = await loadContract(opts.contractFile);
+  const sandbox = await checkSandbox(opts, baseEnv);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -73,6 +96,8 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
       env: { ...baseEnv, ...(jwtSecret !== undefined && { PHASEGATE_JWT_SECRET: jwtSecret }) },
       ...(opts.auditDir !== undefined && { auditDir: opts.auditDir }),
       logger: opts.logger,
+      sandbox,
+      ...(opts.agentSandbox?.launcher !== undefined && { sandboxOptions: { launcher: opts.agentSandbox.launcher } }),
     });
     stops.push(() => sidecar.close());
     sidecar.onNotification((method, params) => opts.report(`${method} ${JSON.stringify(params, redactToken)}`));
@@ -98,10 +123,36 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
       PHASEGATE_PHASE_TOKEN: claim.token,
       PHASEGATE_PROMPT_FILE: promptFile,
     });
-    return await runChild(opts.command, env, opts.workspace);
+    let agentSandbox: AgentSandbox | undefined;
+    if (sandbox === 'on') {
+      agentSandbox = await prepareAgentSandbox(opts.workspace, {
+        logger: opts.logger,
+        ...(baseEnv.HOME !== undefined && { home: baseEnv.HOME }),
+        ...(opts.agentSandbox?.launcher !== undefined && { launcher: opts.agentSandbox.launcher }),
+        readOnly: [promptDir, ...programFolders(opts.command, opts.workspace, env.PATH)],
+        hidden: [...(opts.auditDir === undefined ? [] : [opts.auditDir]), join(packageRoot(), '.phasegate'), ...(opts.agentSandbox?.hidden ?? [])],
+        writable: opts.agentSandbox?.writable ?? [],
+      });
+      stops.push(() => (agentSandbox as AgentSandbox).dispose());
+    }
+    return await runChild(opts.command, env, opts.workspace, agentSandbox);
   } finally {
     await stopAll();
   }
+}
+
+/**
+ * Read-only folders CMD needs to start: phasegate's own package (the SDK, the examples), the
+ * folders of files named on its command line, and the `bin` folders of its PATH.
+ */
+function programFolders(command: readonly string[], cwd: string, path: string | undefined): string[] {
+  const out = [packageRoot()];
+  for (const arg of command) {
+    const abs = resolve(cwd, arg);
+    if ((isAbsolute(arg) || arg.includes('/')) && existsSync(abs)) out.push(dirname(abs));
+  }
+  for (const dir of (path ?? '').split(':')) if (isAbsolute(dir) && /\/s?bin$/.test(dir)) out.push(dir);
+  return out;
 }
 
 function redactToken(key: string, value: unknown): unknown {
@@ -112,11 +163,16 @@ function redactToken(key: string, value: unknown): unknown {
  * Runs CMD in its own process group so that teardown reaches its children too; Ctrl-C and
  * SIGTERM are forwarded to the group, and the group is killed when CMD exits (no orphans).
  */
-function runChild(command: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
-  const [file, ...args] = command;
-  if (file === undefined) return Promise.reject(new TypeError('run: no command after --'));
+function runChild(command: readonly string[], env: NodeJS.ProcessEnv, cwd: string, sandbox?: AgentSandbox): Promise<number> {
+  const [program, ...rest] = command;
+  if (program === undefined) return Promise.reject(new TypeError('run: no command after --'));
+  // In the agent sandbox the launcher runs CMD; fd 3 says whether it could (sandbox-status.ts).
+  const { file, args } = sandbox === undefined ? { file: program, args: rest } : sandbox.wrap(command);
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env, cwd, stdio: 'inherit', detached: true });
+    const child = sandbox === undefined
+      ? spawn(file, args, { env, cwd, stdio: 'inherit', detached: true })
+      : spawn(file, args, { env: { ...env, ...sandbox.env }, cwd: '/', stdio: ['inherit', 'inherit', 'inherit', 'pipe'], detached: true });
+    const status = sandboxStatus(child.stdio[3]);
     const signalGroup = (signal: NodeJS.Signals) => {
       if (child.pid === undefined) return;
       try {
@@ -140,9 +196,12 @@ function runChild(command: readonly string[], env: NodeJS.ProcessEnv, cwd: strin
       done();
       reject(new Error(`cannot start ${file}: ${err.message}`));
     });
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': the status pipe must be read to its end first.
+    child.once('close', (code, signal) => {
       done();
-      resolve(code ?? 128 + (signal === null ? 0 : constants.signals[signal]));
+      const failed = status.failure();
+      if (failed !== undefined) reject(new Error(`cannot start ${program}: ${failed}`));
+      else resolve(code ?? 128 + (signal === null ? 0 : constants.signals[signal]));
     });
   });
 }

@@ -5,7 +5,7 @@ import { createLogger } from '../../../core/log.js';
 import { createProgressLogger, runAgent } from '../../wrapper/index.js';
 import { parseFlags, UsageError } from '../args.js';
 
-const usage = `usage: phasegate run [--coordinator URL] [--agent-id ID] [--workspace DIR] [--task ID]
+const usage = `usage: phasegate run [--sandbox on|off] [--coordinator URL] [--agent-id ID] [--workspace DIR] [--task ID]
                      [--capability C]… [--title T [--description D] [--criteria C]…] [--contract FILE] [--audit DIR] -- CMD ARGS…
 
 Starts a sidecar for one agent (and, without --coordinator, an embedded coordinator on LMDB
@@ -14,7 +14,10 @@ PHASEGATE_URL, PHASEGATE_AGENT_KEY, PHASEGATE_PHASE_TOKEN, PHASEGATE_PROMPT_FILE
 with CMD's exit code. --title creates the task first (embedded coordinator only).
 --audit sets the sidecar's audit log directory (default WORKSPACE/.phasegate/audit; one
 sidecar per directory, so agents sharing a workspace each need their own).
-With --coordinator, PHASEGATE_SIDECAR_KEY (and PHASEGATE_JWT_SECRET in HS256 mode) must be set.`;
+With --coordinator, PHASEGATE_SIDECAR_KEY (and PHASEGATE_JWT_SECRET in HS256 mode) must be set.
+--sandbox (default on, or PHASEGATE_SANDBOX): CMD runs with the workspace read-only and commands
+in the command sandbox (docs/security.md); where none can be made, run refuses to start.
+--sandbox off runs both unconfined, with a warning and a note in the audit log.`;
 
 export async function run(argv: string[]): Promise<number> {
   const split = argv.indexOf('--');
@@ -33,11 +36,13 @@ export async function run(argv: string[]): Promise<number> {
       criteria: { type: 'string', multiple: true },
       contract: { type: 'string' },
       audit: { type: 'string' },
+      sandbox: { type: 'string' },
     },
     usage,
     false,
   );
   if (command.length === 0) throw new UsageError('missing "-- CMD ARGS…"');
+  if (values.sandbox !== undefined && values.sandbox !== 'on' && values.sandbox !== 'off') throw new UsageError(`--sandbox must be on or off, got ${values.sandbox}`);
   const workspace = resolve(values.workspace ?? '.');
   const contractFile = resolve(values.contract ?? defaultContract(workspace));
   let coordinator;
@@ -57,6 +62,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(coordinator !== undefined && { coordinator }),
     ...(values.task !== undefined && { taskId: values.task }),
     ...(values.audit !== undefined && { auditDir: resolve(values.audit) }),
+    ...(values.sandbox !== undefined && { sandbox: values.sandbox }),
     ...(values.capability !== undefined && { capabilities: values.capability }),
     ...(values.title !== undefined && {
       newTask: { title: values.title, ...(values.description !== undefined && { description: values.description }), criteria: values.criteria ?? [] },
