@@ -1,11 +1,12 @@
 /** `startSidecar()`: fetch the contract and keys from the coordinator, open workspace and audit log, listen. */
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseContract, type CompiledContract, type EnforcementMode } from '../../core/contract/index.js';
 import { createLogger } from '../../core/log.js';
 import { ClaimsCache, createVerifier, resolveTokenMode, type TokenVerifier } from '../../core/tokens/index.js';
 import { openAuditLog } from '../audit/index.js';
 import { createCommandSandbox, sandboxModeFrom } from '../sandbox/index.js';
+import { openStateDir } from '../wrapper/state-dir.js';
 import { createWorkspace } from '../tools/index.js';
 import { createAgentServer } from './agent-server.js';
 import { appendQuietly, sessionEntry } from './audit-entries.js';
@@ -13,6 +14,7 @@ import { claimTask } from './claim.js';
 import type { SidecarContext } from './context.js';
 import { createCoordinatorClient, type CoordinatorClient } from './coordinator-client.js';
 import { followCoordinatorEvents } from './coordinator-events.js';
+import { createDenialReporter } from './denial-report.js';
 import { createForwarder } from './http-forward.js';
 import { startHeartbeats } from './lease.js';
 import { createMethods } from './methods.js';
@@ -69,7 +71,10 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
   // Probed now, in the background: the first command should not pay for it.
   else void sandbox.available().then((ok) => ok !== true && logger.error({ event: 'sandbox_unavailable', reason: ok }, 'sandbox_unavailable'));
   const workspace = await createWorkspace(opts.workspace, { logger, ...(sandbox === undefined ? {} : { sandbox }) });
-  const audit = await openAuditLog({ dir: resolve(opts.auditDir ?? join(workspace.root, '.phasegate', 'audit')), now, logger });
+  // Default outside the workspace (SPEC §9): inside, the agent's code could rewrite its own log.
+  const auditDir = opts.auditDir ?? (await openStateDir(workspace.root, env)).auditDir;
+  const denials = createDenialReporter({ send: (batch) => coordinator.denials(batch), logger });
+  const audit = denials.observe(await openAuditLog({ dir: resolve(auditDir), now, logger }));
 
   const listeners = new Set<NotificationListener>();
   let broadcast = (_text: string): void => undefined;
@@ -135,6 +140,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
     forwarder.close();
     await appendQuietly(ctx, sessionEntry(ctx, 'sidecar_stopped'));
     await ctx.checkpoint();
+    await denials.close();
     await audit.close();
     logger.info({ event: 'sidecar_stopped' }, 'sidecar_stopped');
   };

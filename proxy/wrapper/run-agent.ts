@@ -1,20 +1,24 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { loadContract, packageRoot } from '../../core/contract/index.js';
 import type { Logger } from '../../core/log.js';
 import { createCommandSandbox, prepareAgentSandbox, sandboxModeFrom, type AgentSandbox } from '../sandbox/index.js';
 import { startSidecar } from '../sidecar/index.js';
 import { agentEnvironment } from './agent-env.js';
 import { startEmbeddedCoordinator } from './embedded-coordinator.js';
+import { agentPreset, mcpEnvironment, phasegateCommand, type AgentName } from './presets/index.js';
+import { openStateDir, resolveWorkspace } from './state-dir.js';
 import { renderPrompt } from './prompt.js';
 import { sandboxStatus } from './sandbox-status.js';
 
 export interface RunAgentOptions {
   readonly command: readonly string[];
+  /** A real coding agent wired through MCP (SPEC §12): its preset's flags go before CMD's own arguments. */
+  readonly agent?: AgentName;
   readonly workspace: string;
   readonly contractFile: string;
   readonly agentId?: string;
@@ -25,7 +29,7 @@ export interface RunAgentOptions {
   /** Embedded mode: a task to create before claiming. */
   readonly newTask?: { title: string; description?: string; criteria?: readonly string[] };
   readonly env?: NodeJS.ProcessEnv;
-  /** The sidecar's audit log directory (default WORKSPACE/.phasegate/audit). One sidecar per directory. */
+  /** The sidecar's audit log directory (default: `audit/` in the workspace's state dir). One sidecar per directory. */
   readonly auditDir?: string;
   readonly logger: Logger;
   /** One readable line per phase change or denial. */
@@ -59,8 +63,12 @@ async function checkSandbox(opts: RunAgentOptions, env: NodeJS.ProcessEnv): Prom
 export async function runAgent(opts: RunAgentOptions): Promise<number> {
   const baseEnv = opts.env ?? process.env;
   const agentId = opts.agentId ?? `agent-${randomUUID().slice(0, 8)}`;
+  // A bad workspace is refused before anything (state dir, store, keys) is created.
+  const workspace = await resolveWorkspace(opts.workspace);
   const contract = await loadContract(opts.contractFile);
   const sandbox = await checkSandbox(opts, baseEnv);
+  // Only what this run owns goes there: an external coordinator with --audit needs none.
+  const state = opts.coordinator === undefined || opts.auditDir === undefined ? await openStateDir(workspace, baseEnv) : undefined;
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -70,7 +78,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
     let sidecarKey: string;
     let jwtSecret: string | undefined;
     if (opts.coordinator === undefined) {
-      const embedded = await startEmbeddedCoordinator(opts.workspace, opts.contractFile, opts.logger);
+      const embedded = await startEmbeddedCoordinator(state!, opts.contractFile, opts.logger);
       stops.push(() => embedded.coordinator.close());
       ({ url, sidecarKey } = embedded.coordinator);
       jwtSecret = embedded.jwtSecret;
@@ -88,13 +96,13 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
     const sidecar = await startSidecar({
       coordinatorUrl: url,
       agentId,
-      workspace: opts.workspace,
+      workspace,
       agentKey,
       sidecarKey,
       // The sidecar's environment is also the base of the commands it runs (scrubbed of keys
       // there): without PATH, `npm test` could not even start.
       env: { ...baseEnv, ...(jwtSecret !== undefined && { PHASEGATE_JWT_SECRET: jwtSecret }) },
-      ...(opts.auditDir !== undefined && { auditDir: opts.auditDir }),
+      auditDir: opts.auditDir ?? state!.auditDir,
       logger: opts.logger,
       sandbox,
       ...(opts.agentSandbox?.launcher !== undefined && { sandboxOptions: { launcher: opts.agentSandbox.launcher } }),
@@ -110,11 +118,14 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
 
     const promptDir = await mkdtemp(join(tmpdir(), 'phasegate-run-'));
     stops.push(() => rm(promptDir, { recursive: true, force: true }));
-    const promptFile = join(promptDir, 'prompt.md');
-    await writeFile(promptFile, renderPrompt({ contract, task: claim.task, phase: claim.phase, agentId, token: claim.token }), { mode: 0o600 });
     await chmod(promptDir, 0o700);
+    // The agent config below holds the agent key: never where the agent (or a commit) could pick it up.
+    if (await isInside(promptDir, workspace)) throw new Error(`the temp dir ${promptDir} lies inside the workspace: set TMPDIR elsewhere`);
+    const promptFile = join(promptDir, 'prompt.md');
+    const prompt = renderPrompt({ contract, task: claim.task, phase: claim.phase, agentId, ...(opts.agent !== undefined && { agent: opts.agent }) });
+    await writeFile(promptFile, prompt, { mode: 0o600 });
 
-    const env = agentEnvironment(baseEnv, {
+    const vars = {
       PHASEGATE_URL: sidecar.url,
       PHASEGATE_HTTP_URL: sidecar.httpUrl,
       PHASEGATE_AGENT_KEY: agentKey,
@@ -122,20 +133,28 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
       PHASEGATE_TASK_ID: claim.task.id,
       PHASEGATE_PHASE_TOKEN: claim.token,
       PHASEGATE_PROMPT_FILE: promptFile,
-    });
+    };
+    const env = agentEnvironment(baseEnv, vars);
+    let command = opts.command;
+    if (opts.agent !== undefined) {
+      const launch = await agentPreset(opts.agent).prepare({ dir: promptDir, mcpEnv: mcpEnvironment(vars), prompt, phasegate: phasegateCommand(), command, env });
+      const [file, ...rest] = command;
+      command = [file ?? agentPreset(opts.agent).defaultCommand, ...launch.args, ...rest];
+      opts.report(`${opts.agent}: MCP server "phasegate" and its settings added (${launch.files.length > 0 ? launch.files.join(', ') : 'config overrides'})`);
+    }
     let agentSandbox: AgentSandbox | undefined;
     if (sandbox === 'on') {
-      agentSandbox = await prepareAgentSandbox(opts.workspace, {
+      agentSandbox = await prepareAgentSandbox(workspace, {
         logger: opts.logger,
         ...(baseEnv.HOME !== undefined && { home: baseEnv.HOME }),
         ...(opts.agentSandbox?.launcher !== undefined && { launcher: opts.agentSandbox.launcher }),
-        readOnly: [promptDir, ...programFolders(opts.command, opts.workspace, env.PATH)],
-        hidden: [...(opts.auditDir === undefined ? [] : [opts.auditDir]), join(packageRoot(), '.phasegate'), ...(opts.agentSandbox?.hidden ?? [])],
-        writable: opts.agentSandbox?.writable ?? [],
+        readOnly: [promptDir, ...programFolders(command, workspace, env.PATH)],
+        hidden: [...(state === undefined ? [] : [state.dir]), ...(opts.auditDir === undefined ? [] : [opts.auditDir]), join(packageRoot(), '.phasegate'), ...(opts.agentSandbox?.hidden ?? [])],
+        writable: [...agentConfigPaths(opts.agent, baseEnv.HOME), ...(opts.agentSandbox?.writable ?? [])],
       });
       stops.push(() => (agentSandbox as AgentSandbox).dispose());
     }
-    return await runChild(opts.command, env, opts.workspace, agentSandbox);
+    return await runChild(command, env, workspace, agentSandbox);
   } finally {
     await stopAll();
   }
@@ -153,6 +172,17 @@ function programFolders(command: readonly string[], cwd: string, path: string | 
   }
   for (const dir of (path ?? '').split(':')) if (isAbsolute(dir) && /\/s?bin$/.test(dir)) out.push(dir);
   return out;
+}
+
+/** A real agent keeps its own config writable (sessions, credentials refresh): ~/.claude, ~/.claude.json, ~/.codex. */
+function agentConfigPaths(agent: AgentName | undefined, home: string | undefined): string[] {
+  if (agent === undefined || home === undefined) return [];
+  return agent === 'claude' ? [join(home, '.claude'), join(home, '.claude.json')] : [join(home, '.codex')];
+}
+
+async function isInside(dir: string, root: string): Promise<boolean> {
+  const rel = relative(await realpath(root), await realpath(dir));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 function redactToken(key: string, value: unknown): unknown {

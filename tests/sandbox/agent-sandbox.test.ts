@@ -3,7 +3,7 @@
  * workspace, read the wrapper's memory or environment, or see phasegate's state and the
  * user's keys — it must go through the sidecar, which it still reaches.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -33,7 +33,7 @@ const tryIt = (k, f) => { try { out[k] = f(); } catch (e) { out[k] = e.code || S
 tryIt('src', () => { fs.writeFileSync('src/x.js', 'x'); return 'written'; });
 tryIt('environ', () => fs.readFileSync('/proc/' + process.env.WRAPPER_PID + '/environ', 'utf8').includes('PHASEGATE'));
 tryIt('mem', () => { fs.openSync('/proc/' + process.env.WRAPPER_PID + '/mem', 'r'); return 'opened'; });
-tryIt('state', () => fs.readdirSync('.phasegate').length);
+tryIt('state', () => fs.readdirSync(process.env.HOME + '/.local/state/phasegate').length);
 tryIt('ssh', () => fs.readFileSync(process.env.HOME + '/.ssh/id_ed25519', 'utf8'));
 tryIt('home', () => fs.readFileSync(process.env.HOME + '/notes.txt', 'utf8'));
 tryIt('home_write', () => { fs.writeFileSync(process.env.HOME + '/.bashrc', 'x'); return 'written'; });
@@ -69,6 +69,8 @@ it('the agent cannot write the workspace (EROFS), read the wrapper\'s environ or
   expect(report).toMatchObject({ src: 'EROFS', environ: 'ENOENT', mem: 'ENOENT', state: 0, ssh: 'ENOENT', home: 'visible', home_write: 'EROFS', pids: true, sidecar: '# fixture\n' });
   expect(existsSync(join(ws, 'src', 'x.js'))).toBe(false);
   expect(existsSync(join(home, '.bashrc'))).toBe(false);
+  // The state dir (store, keys, audit log) is there on the host, just not for the agent.
+  expect(readdirSync(join(home, '.local', 'state', 'phasegate')).length).toBeGreaterThan(0);
 });
 
 it('no sandbox, no run: a launcher that cannot start makes phasegate run refuse, naming the fix', async () => {
