@@ -47,7 +47,9 @@ export function agentPlan(i: AgentPlanInput): SandboxPlan {
   // Writable config folders and files, then the hidden folders last: nothing mounted later may reveal them again.
   const writable = showHome ? i.writable.filter((w) => isWithin(w.path, home) && !isWithin(w.path, workspace)) : [];
   for (const w of [...writable].sort((a, b) => depth(a.path) - depth(b.path))) steps.push({ kind: 'bind', source: w.path, path: w.path, readOnly: false, file: w.file });
-  for (const h of [...i.hidden].sort((a, b) => depth(a) - depth(b))) steps.push({ kind: 'tmpfs', path: h, mode: 0o555, readOnly: true });
+  // A hidden folder inside another hidden one is already gone (and could not be mounted on).
+  const hidden = i.hidden.filter((h) => !i.hidden.some((o) => o !== h && isWithin(h, o)));
+  for (const h of [...new Set(hidden)].sort((a, b) => depth(a) - depth(b))) steps.push({ kind: 'tmpfs', path: h, mode: 0o555, readOnly: true });
   const env: Record<string, string> = { TMPDIR: '/tmp' };
   if (home !== undefined) env.HOME = home;
   return { root: i.root, steps, isolateNetwork: false, cwd: workspace, uid: layout.uid, gid: layout.gid, env };

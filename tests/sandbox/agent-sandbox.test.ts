@@ -52,7 +52,7 @@ function run(extra: { launcher?: string; sandbox?: 'on' | 'off' } = {}) {
     workspace: ws,
     contractFile: REPO_CONTRACT,
     newTask: { title: 'sandboxed agent', criteria: ['c'] },
-    env: { ...process.env, HOME: home, WRAPPER_PID: String(process.pid) },
+    env: { ...process.env, HOME: home, XDG_STATE_HOME: join(home, '.local', 'state'), WRAPPER_PID: String(process.pid) },
     logger: silent,
     report: (l) => lines.push(l),
     agentSandbox: { writable: [join(home, '.claude')], ...(extra.launcher === undefined ? {} : { launcher: extra.launcher }) },
