@@ -3,6 +3,7 @@ import { PhasegateError } from '../../core/errors.js';
 import type { BoundPolicy, Decision } from '../../core/policy/types.js';
 import type { AuditRecord } from '../audit/types.js';
 import type { CommandConfinement, PendingChanges, RealPathCheck } from '../tools/types.js';
+import { noteChangedFile } from './changed-files.js';
 import { settleChanges, type ChangesResult, type CommandCall } from './command-changes.js';
 import type { SidecarContext } from './context.js';
 
@@ -56,23 +57,32 @@ export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool
     }
     case 'write_file': {
       const r = await ws.writeFile(path, args.content as string, recheck);
+      noteChangedFile(ctx, path);
       return { value: r, result: { ok: true, bytes: r.bytes } };
     }
-    case 'edit_file':
-      return { value: await ws.editFile(path, args.old as string, args.new as string, recheck), result: { ok: true } };
+    case 'edit_file': {
+      const r = await ws.editFile(path, args.old as string, args.new as string, recheck);
+      noteChangedFile(ctx, path);
+      return { value: r, result: { ok: true } };
+    }
     case 'list_files':
       return { value: await ws.listFiles(path, optStr(args.pattern), recheck), result: { ok: true } };
     case 'search':
       return { value: await ws.search(args.query as string, path, optStr(args.pattern), recheck), result: { ok: true } };
-    case 'delete_file':
-      return { value: await ws.deleteFile(path, recheck), result: { ok: true } };
+    case 'delete_file': {
+      const r = await ws.deleteFile(path, recheck);
+      noteChangedFile(ctx, path);
+      return { value: r, result: { ok: true } };
+    }
     case 'run_command': {
       if (decision.argv === undefined) throw new PhasegateError('invalid_params', 'run_command needs argv or command');
       const timeoutMs = typeof args.timeout_ms === 'number' ? args.timeout_ms : undefined;
       const confine = confinement(ctx, policy);
       const { pending, ...r } = await ws.runCommand(decision.argv, timeoutMs === undefined ? { cwd: path, confine } : { cwd: path, timeoutMs, confine });
       const changes = await settle(ctx, policy, call, pending);
-      return { value: changes === undefined ? r : { ...r, changes }, result: { ok: true, exit_code: r.exit_code } };
+      const value = changes === undefined ? r : { ...r, changes };
+      noteAppliedChanges(ctx, value);
+      return { value, result: { ok: true, exit_code: r.exit_code } };
     }
     case 'run_tests':
       return runTests(ctx, policy, call);
@@ -89,7 +99,14 @@ async function runTests(ctx: SidecarContext, policy: BoundPolicy, call: CommandC
   // Applied before the run is recorded: the run's own files (snapshots) do not void its evidence.
   const changes = await settle(ctx, policy, call, pending);
   const r = changes === undefined ? run : { ...run, changes };
+  noteAppliedChanges(ctx, r);
   const { phase, epoch } = policy.assignment;
   ctx.session.recordTestRun({ phase, epoch, exit_code: r.exit_code, passed: r.passed, failed: r.failed, at: new Date(ctx.now()).toISOString() });
   return { value: r, result: { ok: true, exit_code: r.exit_code } };
+}
+
+/** A sandboxed command reports the files it changed that were applied to the workspace (SPEC §11). */
+function noteAppliedChanges(ctx: SidecarContext, result: unknown): void {
+  const applied = (result as { changes?: { applied?: unknown } }).changes?.applied;
+  if (Array.isArray(applied)) for (const p of applied) if (typeof p === 'string') noteChangedFile(ctx, p);
 }
