@@ -26,6 +26,7 @@ const STATUS: Partial<Record<WireReason, number>> = {
   audit_unavailable: 503,
   // The host cannot confine commands: a server-side condition, nothing was executed.
   sandbox_unavailable: 503,
+  limit_exceeded: 503,
   coordinator_unavailable: 503,
 };
 
@@ -39,5 +40,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function sendError(res: ServerResponse, err: unknown): void {
   const { message, data } = toRpcError(err);
   const { reason, ...detail } = data;
+  // A refused body may still be arriving: close the connection instead of reading the rest.
+  if (reason === 'limit_exceeded' || reason === 'invalid_request') res.shouldKeepAlive = false;
   sendJson(res, STATUS[reason] ?? 500, { error: { reason, message, ...detail } });
 }

@@ -6,6 +6,7 @@ import { scrubEnv } from './child-env.js';
 import type { CommandSandbox } from '../sandbox/index.js';
 import { deleteFileTool, editFileTool, readFileTool, writeBytesTool, writeFileTool, type FileToolLimits } from './file-tools.js';
 import { listFilesTool, searchTool } from './find-tools.js';
+import { withGitSafety } from './git-safety.js';
 import { hashFiles } from './hash-files.js';
 import { resolveExisting } from './path-confinement.js';
 import { execute } from './run-command.js';
@@ -74,12 +75,14 @@ export async function createWorkspace(root: string, opts: WorkspaceOptions = {})
     const t = timeoutMs ?? defaultTimeoutMs;
     if (!Number.isSafeInteger(t) || t <= 0) throw new PhasegateError('invalid_params', 'timeout_ms must be a positive integer');
     const timeout = Math.min(t, MAX_TIMER_MS);
+    // git reads its config from the workspace: safe options in the sandbox too (no fsmonitor, hooks…).
+    const cmd = withGitSafety(argv, env, dir.abs, realRoot);
     if (opts.sandbox === undefined) {
-      const r = await execute(argv, { cwd: dir.abs, timeoutMs: timeout, maxOutputBytes, env, logger });
+      const r = await execute(cmd.argv, { cwd: dir.abs, timeoutMs: timeout, maxOutputBytes, env: cmd.env, logger });
       return { ...r, pending: undefined };
     }
     const sr = await opts.sandbox.run({
-      argv, workspace: realRoot, cwd: dir.abs, timeoutMs: timeout, maxOutputBytes, env,
+      argv: cmd.argv, workspace: realRoot, cwd: dir.abs, timeoutMs: timeout, maxOutputBytes, env: cmd.env,
       network: confine?.network ?? false, readOnlyFiles: confine?.readOnlyFiles ?? [],
     });
     const pending: PendingChanges = { list: sr.changes, read: sr.read, dispose: sr.dispose };
