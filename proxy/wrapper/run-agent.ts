@@ -323,7 +323,7 @@ function runChild(command: readonly string[], env: NodeJS.ProcessEnv, cwd: strin
     // 'close', not 'exit': the status pipe must be read to its end first.
     child.once('close', (code, signal) => {
       done();
-      const failed = status.failure();
+      const failed = status.failure(program);
       if (failed !== undefined) reject(new Error(`cannot start ${program}: ${failed}`));
       else resolve(code ?? 128 + (signal === null ? 0 : constants.signals[signal]));
     });

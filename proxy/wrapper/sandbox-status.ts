@@ -6,7 +6,7 @@ const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([k, v]) => [v, 
 
 export interface SandboxStatus {
   /** Why CMD never ran (sandbox not built, program not executable), or undefined. */
-  failure(): string | undefined;
+  failure(program: string): string | undefined;
 }
 
 export function sandboxStatus(stream: Readable | Writable | null | undefined): SandboxStatus {
@@ -15,10 +15,11 @@ export function sandboxStatus(stream: Readable | Writable | null | undefined): S
     if (text.length < 4096) text += c.toString('utf8');
   });
   return {
-    failure() {
+    failure(program) {
       for (const line of text.split('\n')) {
         if (line.startsWith('X ')) return `the agent sandbox could not be built (${line.slice(2)})`;
-        if (line.startsWith('E ')) return ERRNO_NAMES.get(Number(line.slice(2))) ?? `errno ${line.slice(2)}`;
+        // Worded like Node's own spawn error, as without the sandbox.
+        if (line.startsWith('E ')) return `spawn ${program} ${ERRNO_NAMES.get(Number(line.slice(2))) ?? `errno ${line.slice(2)}`}`;
       }
       return undefined;
     },
