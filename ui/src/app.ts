@@ -42,7 +42,8 @@ async function signIn(ev: SubmitEvent): Promise<void> {
   // Cleared at once: the key lives in this page only as long as the request takes.
   keyInput.value = '';
   try {
-    await signedIn(await request<Session>('POST', '/ui/session', { key }));
+    const s = await request<Session>('POST', '/ui/session', { key });
+    await signedIn(s);
   } catch (err) {
     byId('login-error').textContent = err instanceof ApiError ? err.message : 'the coordinator did not answer';
   }
@@ -107,4 +108,6 @@ byId('logout').addEventListener('click', () => {
   void request('POST', '/ui/logout').finally(() => showLogin());
 });
 window.addEventListener('hashchange', () => void route());
-request<Session>('GET', '/ui/session').then(signedIn, () => showLogin());
+request<Session>('GET', '/ui/session').then(signedIn, () => showLogin()).catch((err: unknown) => {
+  replace(main, h('p', { class: 'error' }, `The coordinator did not answer: ${err instanceof Error ? err.message : String(err)}`));
+});

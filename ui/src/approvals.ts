@@ -1,21 +1,22 @@
 /** The approval queue: what each pending approval would let through, and (admin only) approve / reject. */
 import { ApiError, get, path, post } from './api.js';
 import { artifactBlocks } from './artifacts.js';
-import { h, replace, time } from './dom.js';
+import { h, time } from './dom.js';
 import type { Approval, Task } from './types.js';
-import { canDecide, type View, type ViewContext } from './view.js';
+import { canDecide, redrawer, type View, type ViewContext } from './view.js';
 
 export async function approvalsView(ctx: ViewContext): Promise<View> {
-  const draw = async (): Promise<void> => {
+  const view = redrawer(ctx.main, async () => {
     const { approvals } = await get<{ approvals: Approval[] }>('/api/v1/approvals');
-    const cards = await Promise.all(approvals.map((a) => approvalCard(ctx, a, draw)));
-    replace(ctx.main, h('h2', {}, 'Approvals waiting'), cards.length === 0 ? h('p', { class: 'empty' }, 'Nothing waits for a decision.') : h('div', { class: 'approvals' }, ...cards));
-  };
-  await draw();
+    const cards = await Promise.all(approvals.map((a) => approvalCard(ctx, a, () => view.draw())));
+    return [h('h2', {}, 'Approvals waiting'), cards.length === 0 ? h('p', { class: 'empty' }, 'Nothing waits for a decision.') : h('div', { class: 'approvals' }, ...cards)];
+  });
+  await view.draw();
   return {
     onEvent(e) {
-      if (e.type === 'approval_requested' || e.type === 'approval_decided') void draw().catch(() => undefined);
+      if (e.type === 'approval_requested' || e.type === 'approval_decided') void view.draw().catch(() => undefined);
     },
+    dispose: view.dispose,
   };
 }
 

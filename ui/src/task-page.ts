@@ -4,16 +4,15 @@ import { artifact, artifactBlocks, field, strings } from './artifacts.js';
 import { h, replace, time } from './dom.js';
 import { readable } from './readable.js';
 import type { Approval, Task } from './types.js';
-import type { View, ViewContext } from './view.js';
+import { redrawer, type View, type ViewContext } from './view.js';
 
 export async function taskView(ctx: ViewContext, id: string): Promise<View> {
-  const draw = async (): Promise<void> => {
+  const view = redrawer(ctx.main, async () => {
     const { task } = await get<{ task: Task }>(path('/api/v1/tasks/', id));
     // A transition waiting for approval has submitted artifacts the task does not hold yet.
     const pending = task.pending_approval_id === null ? undefined : await pendingApproval(task.pending_approval_id);
     const artifacts = { ...task.artifacts, ...(pending?.artifacts ?? {}) };
-    replace(
-      ctx.main,
+    return [
       h(
         'article',
         { class: 'task', data: { taskPage: task.id } },
@@ -29,13 +28,14 @@ export async function taskView(ctx: ViewContext, id: string): Promise<View> {
         reviews(task),
         h('section', { class: 'artifacts' }, h('h3', {}, 'Artifacts'), ...artifactBlocks(artifacts)),
       ),
-    );
-  };
-  await draw();
+    ];
+  });
+  await view.draw();
   return {
     onEvent(e) {
-      if (e.task_id === id) void draw().catch(() => undefined);
+      if (e.task_id === id) void view.draw().catch(() => undefined);
     },
+    dispose: view.dispose,
   };
 }
 
