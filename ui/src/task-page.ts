@@ -40,9 +40,11 @@ export async function taskView(ctx: ViewContext, id: string): Promise<View> {
 }
 
 function historyTable(task: Task): HTMLElement {
-  const rows = task.history.map((e) =>
-    h('tr', {}, h('td', {}, time(e.at)), h('td', {}, e.from ?? '—', ' → ', e.to), h('td', {}, e.agent_id ?? '—'), h('td', {}, Object.keys(e.artifacts).join(', ')), h('td', {}, e.approval_id ?? '')),
-  );
+  const rows = task.history.map((e) => {
+    const by = field(field(e.evidence, 'approval'), 'decided_by');
+    const approval = e.approval_id === undefined ? '' : typeof by === 'string' ? `${e.approval_id} (by ${by})` : e.approval_id;
+    return h('tr', {}, h('td', {}, time(e.at)), h('td', {}, e.from ?? '—', ' → ', e.to), h('td', {}, e.agent_id ?? '—'), h('td', {}, Object.keys(e.artifacts).join(', ')), h('td', {}, approval));
+  });
   return h(
     'section',
     {},
@@ -73,17 +75,25 @@ function filesChanged(artifacts: Artifacts): HTMLElement {
   return list;
 }
 
-/** Test runs the sidecar recorded (when the history carries them) and the agent's own `test_result`. */
+/**
+ * What each transition passed its gate on, as the coordinator recorded it with the history
+ * entry (the sidecar's own test run, the test lock, the approval), then the agent's own
+ * `test_result` summary, labelled as such: gates never trust it.
+ */
 function evidence(task: Task, artifacts: Artifacts): HTMLElement {
   const out = h('div', { class: 'evidence' });
   for (const e of task.history) {
-    const runs = field(e.evidence, 'test_runs');
-    if (!Array.isArray(runs)) continue;
-    for (const r of runs) out.appendChild(testRun(`${e.from ?? '—'} → ${e.to}`, r));
+    if (e.evidence === undefined || e.evidence === null) continue;
+    const label = `${e.from ?? '—'} → ${e.to}`;
+    const single = field(e.evidence, 'test_run');
+    const many = field(e.evidence, 'test_runs');
+    for (const r of [...(single === undefined ? [] : [single]), ...(Array.isArray(many) ? many : [])]) out.appendChild(testRun(label, r));
+    const lock = field(e.evidence, 'test_lock');
+    if (lock !== undefined) out.appendChild(h('p', { class: 'test-lock' }, `${label}: test lock ${String(field(lock, 'action') ?? '')}, ${String(field(lock, 'files') ?? '?')} files`));
   }
   const reported = artifacts.test_result;
   if (reported !== undefined) void artifact(reported).then((r) => out.appendChild(testRun('reported by the agent', r)), () => undefined);
-  if (task.history.length > 0 && out.childElementCount === 0 && reported === undefined) out.appendChild(h('p', {}, 'No test runs recorded.'));
+  if (out.childElementCount === 0 && reported === undefined) out.appendChild(h('p', { class: 'empty' }, 'No test runs recorded.'));
   return out;
 }
 
