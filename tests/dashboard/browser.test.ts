@@ -224,12 +224,13 @@ describe('dashboard in Chromium', () => {
     expect(rejected.reason).toBe('the plan has no test for overflow');
   });
 
-  it('the task page shows the phase history, the approval, files, test counts and review verdicts', async () => {
+  it('the task page and the final approval show the phase history, files, test counts and review verdicts', async () => {
     const id = await stack.addTask('full history');
     const approvalId = await askApproval(id, 'agent-history', PLAN);
     await stack.admin('POST', `/api/v1/approvals/${approvalId}/approve`, {});
     const token = await stack.claim(id, 'agent-history');
-    const built = await stack.transition(token, 'BUILD', 'REVIEW', { test_result: { exit_code: 0, passed: 3, failed: 0 } });
+    const implementation = { changed_files: ['src/sum.ts', 'tests/sum.test.ts'], notes: 'plain addition' };
+    const built = await stack.transition(token, 'BUILD', 'REVIEW', { test_result: { exit_code: 0, passed: 3, failed: 0 }, implementation });
     expect(built.allowed).toBe(true);
     const { task } = (await stack.admin('GET', `/api/v1/tasks/${id}`)).body;
     const reviewId = task.spawned[0] as string;
@@ -247,11 +248,22 @@ describe('dashboard in Chromium', () => {
     expect(rows.some((r) => r.includes('PLAN → BUILD') && r.includes(approvalId) && r.includes('plan'))).toBe(true);
     expect(rows.some((r) => r.includes('BUILD → REVIEW') && r.includes('test_result'))).toBe(true);
     await article.locator('.test-run', { hasText: '3 passed, 0 failed' }).waitFor();
-    await article.locator('.files', { hasText: 'src/sum.ts (planned)' }).waitFor();
+    await article.locator('.files [data-file="tests/sum.test.ts"]').waitFor();
+    // Planned and changed: listed once, as changed.
+    await expect(article.locator('.files').textContent()).resolves.toBe('src/sum.tstests/sum.test.ts');
     await article.locator('[data-artifact=plan] pre', { hasText: 'sum(1, 2) is 3' }).waitFor();
     const verdict = article.locator(`[data-review="${reviewId}"]`);
     await verdict.locator('strong', { hasText: 'request_changes' }).waitFor();
     await expect(verdict.locator('pre').textContent()).resolves.toContain('sum overflows past 2^53');
+
+    // The final approval carries what the approver needs: files changed and the verdicts.
+    const final = await stack.transition(built.new_token, 'REVIEW', 'DONE');
+    expect(final.status).toBe('awaiting_approval');
+    await page.goto(`${stack.coordinator.url}/ui#/approvals`);
+    const card = page.locator(`[data-approval="${final.approval_id}"]`);
+    await card.locator('.files [data-file="tests/sum.test.ts"]').waitFor();
+    await card.locator(`[data-review="${reviewId}"] strong`, { hasText: 'request_changes' }).waitFor();
+    await card.locator('[data-artifact=implementation] pre', { hasText: 'plain addition' }).waitFor();
   });
 
   it("each agent's checkpoint status, with two heads for one seq called out", async () => {

@@ -1,6 +1,7 @@
 /** The approval queue: what each pending approval would let through, and (admin only) approve / reject. */
 import { ApiError, get, path, post } from './api.js';
 import { artifactBlocks } from './artifacts.js';
+import { filesChanged, reviews } from './task-parts.js';
 import { h, time } from './dom.js';
 import type { Approval, Task } from './types.js';
 import { canDecide, redrawer, type View, type ViewContext } from './view.js';
@@ -29,6 +30,9 @@ async function approvalCard(ctx: ViewContext, a: Approval, redraw: () => Promise
     { class: 'approval', data: { approval: a.id } },
     h('h3', {}, `${a.id} · `, h('a', { href: `#/task/${encodeURIComponent(a.task_id)}` }, a.task_id), ' ', task?.title ?? ''),
     h('p', { class: 'meta' }, h('strong', {}, `${a.from} → ${a.to}`), ` requested by ${a.requested_by} at `, time(a.requested_at)),
+    h('h4', {}, 'Files changed'),
+    filesChanged(artifacts),
+    task === null ? null : reviews(task),
     ...artifactBlocks(artifacts),
     canDecide(ctx) ? decisionForm(a, redraw) : h('p', { class: 'readonly' }, 'Read-only (auditor): decisions need the admin key.'),
   );

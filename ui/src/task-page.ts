@@ -1,8 +1,9 @@
 /** One task: its phase history, artifacts as text, test evidence, review verdicts and files changed. */
 import { get, path } from './api.js';
-import { artifact, artifactBlocks, field, strings } from './artifacts.js';
-import { h, replace, time } from './dom.js';
+import { artifact, artifactBlocks, field } from './artifacts.js';
+import { h, time } from './dom.js';
 import { readable } from './readable.js';
+import { filesChanged, reviews, type Artifacts } from './task-parts.js';
 import type { Approval, Task } from './types.js';
 import { redrawer, type View, type ViewContext } from './view.js';
 
@@ -58,23 +59,6 @@ async function pendingApproval(approvalId: string): Promise<Approval | undefined
   return approvals.find((a) => a.id === approvalId);
 }
 
-type Artifacts = Readonly<Record<string, string>>;
-
-/** From the `implementation` artifact (what the agent says it changed) and the plan's expected files. */
-function filesChanged(artifacts: Artifacts): HTMLElement {
-  const list = h('ul', { class: 'files' }, h('li', {}, '—'));
-  const load = async (): Promise<void> => {
-    const impl = artifacts.implementation === undefined ? undefined : await artifact(artifacts.implementation);
-    const plan = artifacts.plan === undefined ? undefined : await artifact(artifacts.plan);
-    const changed = strings(impl, 'changed_files');
-    const planned = strings(plan, 'files');
-    const items = [...changed.map((f) => h('li', { data: { file: f } }, f)), ...planned.filter((f) => !changed.includes(f)).map((f) => h('li', { class: 'planned' }, f, ' (planned)'))];
-    if (items.length > 0) replace(list, ...items);
-  };
-  void load().catch(() => undefined);
-  return list;
-}
-
 /**
  * What each transition passed its gate on, as the coordinator recorded it with the history
  * entry (the sidecar's own test run, the test lock, the approval), then the agent's own
@@ -100,27 +84,4 @@ function evidence(task: Task, artifacts: Artifacts): HTMLElement {
 function testRun(label: string, run: unknown): HTMLElement {
   const n = (k: string): string => String(field(run, k) ?? '?');
   return h('p', { class: 'test-run' }, `${label}: `, h('strong', {}, `${n('passed')} passed, ${n('failed')} failed`), `, exit ${n('exit_code')}`);
-}
-
-/** The review tasks this task spawned and each one's verdict and issues. */
-function reviews(task: Task): HTMLElement | null {
-  if (task.spawned.length === 0) return null;
-  const list = h('ul', { class: 'reviews' });
-  for (const childId of task.spawned) {
-    const item = h('li', { data: { review: childId } }, h('a', { href: `#/task/${encodeURIComponent(childId)}` }, childId), ' …');
-    list.appendChild(item);
-    void get<{ task: Task }>(path('/api/v1/tasks/', childId)).then(async ({ task: child }) => {
-      const hash = child.artifacts.review;
-      const review = hash === undefined ? undefined : await artifact(hash);
-      const issues = field(review, 'issues');
-      replace(
-        item,
-        h('a', { href: `#/task/${encodeURIComponent(childId)}` }, childId),
-        ` (${child.status}): `,
-        h('strong', {}, String(field(review, 'verdict') ?? 'no verdict yet')),
-        review === undefined ? null : h('pre', {}, readable({ summary: field(review, 'summary') ?? '', issues: Array.isArray(issues) ? issues : [] })),
-      );
-    }, () => undefined);
-  }
-  return h('section', {}, h('h3', {}, 'Review verdicts'), list);
 }
