@@ -37,7 +37,8 @@ afterEach(async () => {
 async function newPage(): Promise<Page> {
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  // Generous: CI shares two cores between test workers and this browser.
+  page.setDefaultTimeout(20_000);
   page.on('request', (r) => requested.push(r.url()));
   page.on('websocket', (ws) => requested.push(ws.url()));
   page.on('dialog', (d) => (dialogs.push(d.message()), void d.dismiss()));
@@ -66,7 +67,7 @@ async function pendingIds(): Promise<string[]> {
   return (await stack.admin('GET', '/api/v1/approvals')).body.approvals.map((a: { id: string }) => a.id);
 }
 
-describe('dashboard in Chromium', () => {
+describe('dashboard in Chromium', { timeout: 60_000 }, () => {
   it('signs in through the form: an HttpOnly cookie, nothing in storage, the key in no URL', async () => {
     const page = await newPage();
     await signIn(page, stack.coordinator.adminKey);
@@ -315,7 +316,7 @@ function serve(html: string): Promise<{ url: string; server: Server }> {
 }
 
 /** Not a test of behaviour: renders the pictures in docs/operations.md from a realistic half hour. */
-describe.runIf(shots !== undefined)('screenshots for docs/img', () => {
+describe.runIf(shots !== undefined)('screenshots for docs/img', { timeout: 60_000 }, () => {
   it('the board and an approval', async () => {
     // The coordinator's clock starts 25 minutes ago and advances as the story unfolds, so the chart has a history.
     let offset = -25 * 60_000;
