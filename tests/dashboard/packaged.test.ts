@@ -20,12 +20,16 @@ it('serves /ui, its scripts and stylesheet from the build, ', async () => {
   const page = await fetch(`${child.url}/ui`);
   expect(page.status).toBe(200);
   const html = await page.text();
-  for (const src of [...html.matchAll(/(?:src|href)="(\/ui\/[^"]+)"/g)].map((m) => m[1] as string)) {
+  const refs = [...html.matchAll(/(?:src|href)="(\/ui\/[^"]+)"/g)].map((m) => m[1] as string);
+  expect(refs).toEqual(['/ui/style.css', '/ui/app.js']);
+  for (const src of refs) {
     const r = await fetch(child.url + src);
     expect(r.status, src).toBe(200);
     expect(r.headers.get('content-type'), src).toMatch(/^text\/(javascript|css)/);
   }
   // Every module app.js imports is served too (the browser resolves them relative to /ui/).
   const app = await (await fetch(`${child.url}/ui/app.js`)).text();
-  for (const m of app.matchAll(/from '\.\/([a-z-]+\.js)'/g)) expect((await fetch(`${child.url}/ui/${m[1]}`)).status, m[1]).toBe(200);
+  const modules = [...app.matchAll(/from '\.\/([a-z-]+\.js)'/g)].map((m) => m[1] as string);
+  expect(modules.length).toBeGreaterThan(5);
+  for (const m of modules) expect((await fetch(`${child.url}/ui/${m}`)).status, m).toBe(200);
 });
