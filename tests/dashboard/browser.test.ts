@@ -177,6 +177,8 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     await expect(page.locator(`[data-approval="${approvalId}"] [data-artifact=plan] pre`).textContent()).resolves.toContain(`summary: ${XSS}`);
     await page.goto(`${stack.coordinator.url}/ui#/task/${id}`);
     await page.locator('[data-task-page] .files', { hasText: `${XSS}.ts` }).waitFor();
+    await page.locator('[data-task-page] ul.denials li', { hasText: `${XSS}.ts` }).waitFor();
+    expect(await page.locator('main img, main script, main b').count()).toBe(0);
     // Second wall: even markup that did reach the DOM could not run its handler under the page's CSP.
     const blocked = await page.evaluate(`new Promise((resolve) => {
       document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective), { once: true });
@@ -223,6 +225,11 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     await card.waitFor({ state: 'detached' });
     const rejected = (await stack.admin('GET', '/api/v1/approvals?status=rejected')).body.approvals.find((a: { id: string }) => a.id === approvalId);
     expect(rejected.reason).toBe('the plan has no test for overflow');
+    // The decision is listed, and the task's card carries the rejection as a blocker.
+    await page.locator(`[data-decision="${approvalId}"]`, { hasText: 'the plan has no test for overflow' }).waitFor();
+    await expect(page.locator(`[data-decision="${approvalId}"] .badge`).textContent()).resolves.toBe('rejected');
+    await page.goto(`${stack.coordinator.url}/ui#/board`);
+    await page.locator(`[data-task="${rejected.task_id}"] .badge.bad`, { hasText: '1 blocker' }).waitFor();
   });
 
   it('the task page and the final approval show the phase history, files, test counts and review verdicts', async () => {

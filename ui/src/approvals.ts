@@ -8,9 +8,14 @@ import { canDecide, redrawer, type View, type ViewContext } from './view.js';
 
 export async function approvalsView(ctx: ViewContext): Promise<View> {
   const view = redrawer(ctx.main, async () => {
-    const { approvals } = await get<{ approvals: Approval[] }>('/api/v1/approvals');
-    const cards = await Promise.all(approvals.map((a) => approvalCard(ctx, a, () => view.draw())));
-    return [h('h2', {}, 'Approvals waiting'), cards.length === 0 ? h('p', { class: 'empty' }, 'Nothing waits for a decision.') : h('div', { class: 'approvals' }, ...cards)];
+    const { approvals } = await get<{ approvals: Approval[] }>('/api/v1/approvals?status=all');
+    const pending = approvals.filter((a) => a.status === 'pending');
+    const cards = await Promise.all(pending.map((a) => approvalCard(ctx, a, () => view.draw())));
+    return [
+      h('h2', {}, 'Approvals waiting'),
+      cards.length === 0 ? h('p', { class: 'empty' }, 'Nothing waits for a decision.') : h('div', { class: 'approvals' }, ...cards),
+      decisions(approvals.filter((a) => a.status !== 'pending')),
+    ];
   });
   await view.draw();
   return {
@@ -61,4 +66,27 @@ function decisionForm(a: Approval, redraw: () => Promise<void>): HTMLElement {
     h('button', { type: 'button', class: 'reject', data: { action: 'reject' }, onclick: () => void decide('reject')() }, 'Reject'),
   ];
   return h('div', { class: 'decision' }, reason, ...buttons, status);
+}
+
+const RECENT_DECISIONS = 20;
+
+/** The latest decisions: who decided what, when, and why. */
+function decisions(decided: Approval[]): HTMLElement | null {
+  if (decided.length === 0) return null;
+  const latest = [...decided].sort((a, b) => (b.decided_at ?? '').localeCompare(a.decided_at ?? '')).slice(0, RECENT_DECISIONS);
+  const rows = latest.map((a) =>
+    h(
+      'tr',
+      { data: { decision: a.id } },
+      h('td', {}, a.id),
+      h('td', {}, h('a', { href: `#/task/${encodeURIComponent(a.task_id)}` }, a.task_id)),
+      h('td', {}, `${a.from} → ${a.to}`),
+      h('td', {}, h('span', { class: `badge ${a.status === 'approved' ? 'ok' : 'bad'}` }, a.status)),
+      h('td', {}, a.decided_by ?? '—'),
+      h('td', {}, a.decided_at === null ? '—' : time(a.decided_at)),
+      h('td', {}, a.reason ?? a.note ?? ''),
+    ),
+  );
+  const head = h('tr', {}, ...['approval', 'task', 'transition', 'decision', 'by', 'at', 'reason / note'].map((c) => h('th', {}, c)));
+  return h('section', {}, h('h3', {}, 'Recent decisions'), h('table', { class: 'decisions' }, h('thead', {}, head), h('tbody', {}, ...rows)));
 }

@@ -63,7 +63,13 @@ function taskCard(t: Task): HTMLElement {
     'li',
     { class: `card status-${t.status.replace(/[^a-z_]/g, '')}`, data: { task: t.id, status: t.status } },
     h('a', { href: `#/task/${encodeURIComponent(t.id)}` }, h('span', { class: 'id' }, t.id), ' ', h('span', { class: 'title' }, t.title)),
-    h('div', { class: 'meta' }, h('span', { class: 'badge' }, t.status), t.claim === null ? null : h('span', { class: 'agent' }, t.claim.agent_id)),
+    h(
+      'div',
+      { class: 'meta' },
+      h('span', { class: 'badge' }, t.status),
+      t.blockers.length === 0 ? null : h('span', { class: 'badge bad', title: t.blockers.map((b) => b.message ?? b.code ?? '').join('\n') }, `${t.blockers.length} blocker${t.blockers.length === 1 ? '' : 's'}`),
+      t.claim === null ? null : h('span', { class: 'agent' }, t.claim.agent_id),
+    ),
   );
 }
 

@@ -1,10 +1,10 @@
 /** One task: its phase history, artifacts as text, test evidence, review verdicts and files changed. */
 import { get, path } from './api.js';
 import { artifact, artifactBlocks, field } from './artifacts.js';
-import { h, time } from './dom.js';
+import { h, replace, time } from './dom.js';
 import { readable } from './readable.js';
 import { filesChanged, reviews, type Artifacts } from './task-parts.js';
-import type { Approval, Task } from './types.js';
+import type { Approval, Denial, Task } from './types.js';
 import { redrawer, type View, type ViewContext } from './view.js';
 
 export async function taskView(ctx: ViewContext, id: string): Promise<View> {
@@ -27,6 +27,7 @@ export async function taskView(ctx: ViewContext, id: string): Promise<View> {
         h('section', {}, h('h3', {}, 'Files changed'), filesChanged(artifacts)),
         h('section', {}, h('h3', {}, 'Test evidence'), evidence(task, artifacts)),
         reviews(task),
+        h('section', {}, h('h3', {}, 'Refused calls'), taskDenials(task.id)),
         h('section', { class: 'artifacts' }, h('h3', {}, 'Artifacts'), ...artifactBlocks(artifacts)),
       ),
     ];
@@ -84,4 +85,16 @@ function evidence(task: Task, artifacts: Artifacts): HTMLElement {
 function testRun(label: string, run: unknown): HTMLElement {
   const n = (k: string): string => String(field(run, k) ?? '?');
   return h('p', { class: 'test-run' }, `${label}: `, h('strong', {}, `${n('passed')} passed, ${n('failed')} failed`), `, exit ${n('exit_code')}`);
+}
+
+const TASK_DENIALS = 20;
+
+/** This task's latest refusals from the coordinator's (recent, capped) denials feed. */
+function taskDenials(taskId: string): HTMLElement {
+  const list = h('ul', { class: 'denials' }, h('li', { class: 'empty' }, 'None reported recently.'));
+  void get<{ denials: Denial[] }>('/api/v1/denials?limit=1000').then(({ denials }) => {
+    const mine = denials.filter((d) => d.task_id === taskId).slice(-TASK_DENIALS).reverse();
+    if (mine.length > 0) replace(list, ...mine.map((d) => h('li', { data: { denial: String(d.id) } }, time(d.ts), ` ${d.agent_id} · ${d.phase ?? '—'} · `, h('code', {}, d.tool ?? '—'), ' ', h('code', {}, d.path ?? ''), ' → ', h('span', { class: 'badge' }, d.reason))));
+  }, () => undefined);
+  return list;
 }
