@@ -1,7 +1,7 @@
 /** Shape of a transition request, checked before any token or state is looked at. */
 import { PhasegateError } from '../errors.js';
 import type { Evidence, TestRunEvidence } from '../gates/types.js';
-import { integerAt, invalid, isPlainObject, nameAt, objectAt } from './body-checks.js';
+import { integerAt, invalid, isPlainObject, nameAt, objectAt, optionalNames } from './body-checks.js';
 
 export interface ParsedTransition {
   readonly token: string;
@@ -41,10 +41,13 @@ function parseEvidence(v: unknown): Evidence {
   const hashes = objectAt(e.test_hashes ?? {}, 'evidence/test_hashes');
   const testHashes: Record<string, string> = {};
   for (const [path, hash] of Object.entries(hashes)) testHashes[path] = nameAt(hash, `evidence/test_hashes/${path}`);
+  const filesChanged = optionalNames(e.files_changed, 'evidence/files_changed', 4096);
+  if (filesChanged !== undefined && filesChanged.length > 1000) invalid('evidence/files_changed', 'must list at most 1000 paths');
   return {
     test_runs: runs.map((r, i) => testRun(r, `evidence/test_runs/${i}`)),
     test_hashes: testHashes,
     ...(e.audit_head === undefined ? {} : { audit_head: parseAuditHead(e.audit_head, 'evidence/audit_head') }),
+    ...(filesChanged === undefined ? {} : { files_changed: filesChanged }),
   };
 }
 

@@ -74,7 +74,7 @@ function decide(engine: Engine, tx: WriteTx, claims: PhaseClaims, r: ParsedTrans
     return { kind: 'blocked', blockers };
   }
   const artifacts = storeArtifacts(tx, r.artifacts);
-  if (tr.approval) return { kind: 'parked', approvalId: parkForApproval(tx, engine.store, task, tr, claims.sub, artifacts, r.evidence.test_hashes) };
+  if (tr.approval) return { kind: 'parked', approvalId: parkForApproval(tx, engine.store, task, tr, claims.sub, artifacts, r.evidence) };
   return { kind: 'applied', task: applyTransition(engine, tx, task, tr, { agentId: claims.sub, artifacts, testHashes: r.evidence.test_hashes }) };
 }
 

@@ -58,6 +58,10 @@ export interface ApprovalRecord {
   readonly decided_at: string | null;
   readonly note: string | null;
   readonly reason: string | null;
+  /** Who decided: `ROLE:KEY-FINGERPRINT` plus `(operator name)` when the caller named one; null while pending. */
+  readonly decided_by?: string | null;
+  /** Workspace paths the requesting sidecar saw this task change (its own record, not the agent's word). */
+  readonly files_changed?: readonly string[];
 }
 
 export type EventType =
@@ -72,6 +76,7 @@ export type EventType =
   | 'task_paused'
   | 'task_resumed'
   | 'task_spawned'
+  | 'task_cancelled'
   | 'audit_checkpoint';
 
 export interface CoordEvent {
@@ -150,8 +155,11 @@ export interface CoordinatorService {
   pause(taskId: string, reason: string): Promise<TaskRecord>;
   resume(taskId: string): Promise<TaskRecord>;
   listApprovals(status?: ApprovalRecord['status']): ApprovalRecord[];
-  approve(id: string, note?: string): Promise<ApprovalRecord>;
-  reject(id: string, reason: string): Promise<ApprovalRecord>;
+  /** `decidedBy` says who decided (recorded on the approval and in its event). */
+  approve(id: string, note?: string, decidedBy?: string): Promise<ApprovalRecord>;
+  reject(id: string, reason: string, decidedBy?: string): Promise<ApprovalRecord>;
+  /** Ends a task for good (status `failed`): its claim ends (epoch + 1), a pending approval is rejected. */
+  cancel(taskId: string, reason: string, decidedBy?: string): Promise<TaskRecord>;
   /** A stored artifact by the sha256 a task or approval names, or undefined. */
   artifact(sha256: string): unknown;
   recordCheckpoint(cp: AuditCheckpoint): Promise<void>;
@@ -174,7 +182,8 @@ export interface CoordinatorService {
  *   phase_transition_applied {from, to, epoch, agent_id, approval_id?}
  *   phase_transition_blocked {from, to, blockers}
  *   approval_requested {approval_id, from, to}
- *   approval_decided {approval_id, decision: 'approved'|'rejected', note?, reason?}
+ *   approval_decided {approval_id, decision: 'approved'|'rejected', note?, reason?, decided_by?}
+ *   task_cancelled {reason, agent_id, epoch, decided_by?}   epoch = the new epoch
  *   task_paused {reason} / task_resumed {}
  *   task_spawned {parent_id, child_id, workflow}
  *   audit_checkpoint {agent_id, seq, hash}

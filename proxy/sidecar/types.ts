@@ -1,6 +1,7 @@
 /** Public shapes of the sidecar. */
 import type { TaskRecord } from '../../core/coordinator/types.js';
 import type { Logger } from '../../core/log.js';
+import type { SidecarLimits } from './limits.js';
 
 export interface SidecarOptions {
   coordinatorUrl: string;
@@ -13,6 +14,11 @@ export interface SidecarOptions {
   host?: '127.0.0.1';
   /** Default `audit/` in the workspace's state dir (SPEC §3), outside the workspace. */
   auditDir?: string;
+  /**
+   * The contract file as the operator gave it (the wrapper's --contract). Protected under its
+   * real path if it lies in the workspace, like the path the coordinator reports it loaded.
+   */
+  contractFile?: string;
   /** The key the agent presents (SPEC §3 PHASEGATE_AGENT_KEY). Required. */
   agentKey: string;
   /** The key this sidecar presents to the coordinator. */
@@ -31,6 +37,12 @@ export interface SidecarOptions {
   checkpointMs?: number;
   /** Max in-flight calls per agent connection before reading pauses (default 32). */
   maxInFlight?: number;
+  /**
+   * Limits across all connections (SPEC §11): concurrent commands (default 4), request-body
+   * memory (32 MiB), open connections (128). Else PHASEGATE_MAX_COMMANDS,
+   * PHASEGATE_MAX_BODY_MEMORY, PHASEGATE_MAX_CONNECTIONS from `env`.
+   */
+  limits?: Partial<SidecarLimits>;
 }
 
 export interface ClaimParams {
@@ -51,7 +63,9 @@ export type SidecarNotification =
   | { method: 'phase.changed'; params: { phase: string; token: string | null } }
   | { method: 'task.paused'; params: { reason: string } }
   | { method: 'task.resumed'; params: Record<string, never> }
-  | { method: 'lease.lost'; params: Record<string, never> };
+  | { method: 'lease.lost'; params: Record<string, never> }
+  /** SPEC §13: a human decided this task's approval; `reason` is the rejection's (null on approval). */
+  | { method: 'approval.decided'; params: { approval_id: string; decision: 'approved' | 'rejected'; reason: string | null } };
 
 export type NotificationListener = (method: SidecarNotification['method'], params: SidecarNotification['params']) => void;
 
@@ -62,6 +76,11 @@ export interface Sidecar {
   readonly httpUrl: string;
   /** Same as the agent's `task.claim` (idempotent while a task is held). */
   claim(params?: ClaimParams): Promise<ClaimResult>;
+  /**
+   * Gives the held task back to the coordinator (its tokens die), unless it reached a terminal
+   * phase or waits for an approval. `phasegate run` calls it when CMD exits or cannot start.
+   */
+  release(): Promise<'released' | 'nothing_held' | 'finished' | 'awaiting_approval'>;
   /** Listens to the notifications agents receive (`phase.changed`, …); returns an unsubscribe function. */
   onNotification(fn: NotificationListener): () => void;
   close(): Promise<void>;
