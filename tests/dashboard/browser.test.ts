@@ -138,7 +138,11 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
       const moved = client.waitForPhase('BUILD', 20_000);
 
       const page = await newPage();
-      await signIn(page, stack.coordinator.adminKey, '#/approvals');
+      await page.goto(`${stack.coordinator.url}/ui#/approvals`);
+      await page.locator('#login-key').fill(stack.coordinator.adminKey);
+      await page.locator('#login-name').fill('alice <b>');
+      await page.locator('#login button[type=submit]').click();
+      await expect(page.locator('#who').textContent()).resolves.toBe('signed in as admin (aliceb)');
       const card = page.locator(`[data-approval="${asked.approval_id}"]`);
       await card.locator('[data-artifact=plan] pre', { hasText: PLAN.summary }).waitFor();
       await expect(card.locator('[data-artifact=plan] pre').textContent()).resolves.toContain('sum(1, 2) is 3');
@@ -151,6 +155,7 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
       expect(await pendingIds()).not.toContain(asked.approval_id);
       const approval = (await stack.admin('GET', '/api/v1/approvals?status=approved')).body.approvals.find((a: { id: string }) => a.id === asked.approval_id);
       expect(approval.status).toBe('approved');
+      expect(approval.decided_by).toMatch(/^admin:[0-9a-f]{12} \(aliceb\)$/);
       await page.goto(`${stack.coordinator.url}/ui#/board`);
       await page.locator(`[data-column="BUILD"] [data-task="${id}"]`).waitFor();
     } finally {

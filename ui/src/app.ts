@@ -39,10 +39,11 @@ function showLogin(message = ''): void {
 async function signIn(ev: SubmitEvent): Promise<void> {
   ev.preventDefault();
   const key = keyInput.value;
+  const name = byId<HTMLInputElement>('login-name').value.trim();
   // Cleared at once: the key lives in this page only as long as the request takes.
   keyInput.value = '';
   try {
-    const s = await request<Session>('POST', '/ui/session', { key });
+    const s = await request<Session>('POST', '/ui/session', name === '' ? { key } : { key, name });
     await signedIn(s);
   } catch (err) {
     byId('login-error').textContent = err instanceof ApiError ? err.message : 'the coordinator did not answer';
@@ -55,7 +56,7 @@ async function signedIn(s: Session): Promise<void> {
   form.hidden = true;
   byId('nav').hidden = false;
   byId('logout').hidden = false;
-  byId('who').textContent = `signed in as ${s.role}`;
+  byId('who').textContent = `signed in as ${s.role}${s.operator ? ` (${s.operator})` : ''}`;
   byId('who').dataset.role = s.role;
   const live = byId('live');
   live.hidden = false;
