@@ -10,6 +10,7 @@ import type { Logger } from '../../core/log.js';
 import { createAgentKeyCheck } from './agent-key.js';
 import type { BodyBudget } from './body-budget.js';
 import { capConnections } from './connection-cap.js';
+import { countFrames } from './frame-budget.js';
 import { serveAgentConnection } from './agent-connection.js';
 import { readJsonBody } from './http-body.js';
 import { FORWARDED_ROUTES, type Forwarder } from './http-forward.js';
@@ -89,7 +90,9 @@ export function createAgentServer(opts: AgentServerOptions): AgentServer {
       logger.warn({ event: 'agent_upgrade_refused' }, 'agent_upgrade_refused');
       return refuseUpgrade(socket, '401 Unauthorized');
     }
+    const frames = countFrames(socket, opts.bodies, logger);
     wss.handleUpgrade(req, socket, head, (ws) => {
+      frames.attach(ws);
       logger.info({ event: 'agent_connected' }, 'agent_connected');
       serveAgentConnection(ws, methods, logger, maxInFlight);
     });
