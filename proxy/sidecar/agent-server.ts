@@ -9,7 +9,7 @@ import { PhasegateError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { createAgentKeyCheck } from './agent-key.js';
 import type { BodyBudget } from './body-budget.js';
-import { capConnections } from './connection-cap.js';
+import { capConnections } from '../../core/coordinator/http/connection-cap.js';
 import { countFrames } from './frame-budget.js';
 import { serveAgentConnection } from './agent-connection.js';
 import { readJsonBody } from './http-body.js';
@@ -80,7 +80,7 @@ export function createAgentServer(opts: AgentServerOptions): AgentServer {
     });
   });
 
-  capConnections(server, opts.maxConnections, logger);
+  capConnections(server, opts.maxConnections, logger, 'this sidecar');
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '/').split('?')[0];
