@@ -1,8 +1,9 @@
 /**
  * Sends the sidecar's refusals to the coordinator's denials feed, in batches, off the hot
- * path: a denied call's audit record is queued after it is written and the call has already
- * been answered by the time a batch goes out. The queue is bounded; when the coordinator is
- * away the oldest reports are dropped (the audit log keeps every refusal regardless).
+ * path: a denied call's audit record is only pushed onto a queue, and only the timer sends.
+ * The queue is bounded, so an agent flooding refusals costs at most `maxQueued / intervalMs`
+ * reports (a few requests per interval), never a request per call; past the bound the oldest
+ * reports are dropped (the audit log keeps every refusal regardless).
  */
 import type { DenialReport } from '../../core/coordinator/denial-feed.js';
 import type { Logger } from '../../core/log.js';
@@ -40,21 +41,15 @@ export function createDenialReporter(opts: DenialReporterOptions): DenialReporte
   const enqueue = (rec: AuditRecord): void => {
     queue.push(reportOf(rec));
     if (queue.length > maxQueued) dropped += queue.splice(0, queue.length - maxQueued).length;
-    if (queue.length >= batchSize) void start(false);
   };
 
-  /**
-   * `all` (timer, flush, close): what is queued when the drain starts, then full batches.
-   * Otherwise (the queue reached a batch): full batches only. Never "until empty": under a
-   * steady stream of denials that kept one request in flight all the time, each carrying the
-   * one or two reports that arrived during the previous one, and with coordinator and sidecar
-   * in one process a denied call measured ~10× slower (bench ws.denied_call).
-   */
-  async function drain(all: boolean): Promise<void> {
-    let owed = all ? queue.length : 0;
-    while (queue.length >= batchSize || (owed > 0 && queue.length > 0)) {
-      const batch = queue.splice(0, batchSize);
-      owed -= batch.length;
+  async function drain(): Promise<void> {
+    // Only what is queued now: under a steady stream of refusals a loop until empty would
+    // never stop sending (one request per refusal, the cost this module exists to avoid).
+    let budget = queue.length;
+    while (budget > 0 && queue.length > 0) {
+      const batch = queue.splice(0, Math.min(batchSize, budget));
+      budget -= batch.length;
       try {
         await send(batch);
       } catch (err) {
@@ -66,10 +61,9 @@ export function createDenialReporter(opts: DenialReporterOptions): DenialReporte
     }
     if (dropped > 0) logger.warn({ event: 'denial_reports_dropped', dropped }, 'denial_reports_dropped'), (dropped = 0);
   }
-  function start(all: boolean): Promise<void> {
-    return (inFlight ??= drain(all).finally(() => (inFlight = undefined)));
+  function flush(): Promise<void> {
+    return (inFlight ??= drain().finally(() => (inFlight = undefined)));
   }
-  const flush = (): Promise<void> => start(true);
 
   const timer = setInterval(() => void flush(), intervalMs);
   timer.unref();
