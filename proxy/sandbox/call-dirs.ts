@@ -45,11 +45,16 @@ export function createCallDirPool(base: string, logger: Logger): CallDirPool {
   const make = async (): Promise<CallDirs> => {
     const rootDir = await sharedRoot(base);
     const dir = await mkdtemp(join(base, 'phasegate-sbx-'));
+    // A spare nobody took (the sidecar stopped) is removed when the process exits.
+    made.add(dir);
     const upper = join(dir, 'upper');
     const work = join(dir, 'work');
     await Promise.all([mkdir(upper), mkdir(work)]);
     const release = (): Promise<void> =>
-      rm(dir, { recursive: true, force: true }).catch((err: Error) => logger.warn({ event: 'sandbox_cleanup_failed', dir, err: err.message }, 'sandbox_cleanup_failed'));
+      rm(dir, { recursive: true, force: true }).then(
+        () => void made.delete(dir),
+        (err: Error) => logger.warn({ event: 'sandbox_cleanup_failed', dir, err: err.message }, 'sandbox_cleanup_failed'),
+      );
     return { root: rootDir, upper, work, release };
   };
 
