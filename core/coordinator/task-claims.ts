@@ -1,6 +1,7 @@
 /** Claims: picking a task for an agent, heartbeats that keep the lease, and giving a task back. */
 import { PhasegateError } from '../errors.js';
 import { nameAt, objectAt, optionalNames } from './body-checks.js';
+import { whyNotClaimable } from './claim-refusal.js';
 import { assertAgentHolds, leaseExpired, leaseUntil, taskOrNotFound } from './claim-check.js';
 import type { Engine } from './engine.js';
 import { grantFor } from './grants.js';
@@ -63,7 +64,7 @@ export async function claim(engine: Engine, req: ClaimRequest): Promise<ClaimRes
       // Its own holder may claim again by id (a restarted sidecar lost its token); the epoch bump kills the old one.
       const reclaim = task.status === 'claimed' && task.claim?.agent_id === agentId && depsDone(store, task);
       if (!reclaim && !isClaimable(store, task, caps, tx.nowMs)) {
-        throw new PhasegateError('task_not_claimable', `task ${taskId} is ${task.status} or its dependencies/capabilities do not allow it`);
+        throw new PhasegateError('task_not_claimable', whyNotClaimable(store, task, caps, tx.nowMs));
       }
     } else {
       task = pickTask(store, caps, tx.nowMs);
