@@ -6,6 +6,7 @@ import { createLogger } from '../../../core/log.js';
 import { createProgressLogger, resolveWorkspace, runAgent } from '../../wrapper/index.js';
 import { AGENT_NAMES, agentPreset, type AgentName } from '../../wrapper/presets/index.js';
 import { parseFlags, UsageError } from '../args.js';
+import { colourWanted, paint } from '../colour.js';
 
 const usage = `usage: phasegate run [--agent claude|codex] [--coordinator URL] [--agent-id ID] [--workspace DIR] [--task ID]
                      [--capability C]… [--title T [--description D] [--criteria C]…] [--contract FILE] [--audit DIR]
@@ -86,7 +87,10 @@ export async function run(argv: string[]): Promise<number> {
   if (values.approvals !== undefined && values.approvals !== 'prompt' && values.approvals !== 'print') throw new UsageError(`--approvals must be prompt or print, got ${values.approvals}`);
   // A prompt needs someone at a terminal; otherwise print how to decide from another shell.
   const approvals = (values.approvals as 'prompt' | 'print' | undefined) ?? (process.stdin.isTTY && process.stderr.isTTY ? 'prompt' : 'print');
-  const report = (line: string) => process.stderr.write(`phasegate: ${line}\n`);
+  // Lines arrive escaped (terminal-text); colour only marks phasegate's own prefix and refusals.
+  const colour = colourWanted(process.stderr);
+  const report = (line: string) =>
+    process.stderr.write(`${paint(colour, 'cyan', 'phasegate:')} ${/^(\S+: )?denied /.test(line) ? paint(colour, 'yellow', line) : line}\n`);
   return runAgent({
     command,
     ...(agent !== undefined && { agent }),
