@@ -33,6 +33,8 @@ export class Session {
     private readonly contract: CompiledContract,
     readonly agentId: string,
     private readonly mode: EnforcementMode | undefined,
+    /** Workspace-relative real paths of the loaded contract file: always protected. */
+    private readonly contractPaths: readonly string[] = [],
   ) {}
 
   /** A claim succeeded: the token's signed claims say which phase and epoch we hold. */
@@ -120,6 +122,6 @@ export class Session {
     if (!changed) return;
     this.assignment = { agentId: this.agentId, taskId: task.id, workflow: task.workflow, phase, epoch };
     // Rebound on every phase or epoch change: decide() trusts the assignment it was bound with.
-    this.policy = bindPolicy(this.contract, this.assignment, this.mode === undefined ? {} : { mode: this.mode });
+    this.policy = bindPolicy(this.contract, this.assignment, { contractPaths: this.contractPaths, ...(this.mode !== undefined && { mode: this.mode }) });
   }
 }
