@@ -8,6 +8,7 @@ import { createLogger } from '../../log.js';
 import { openCoordinatorService } from '../index.js';
 import type { CoordinatorService } from '../types.js';
 import { createAuthenticator } from './auth.js';
+import { capConnections } from './connection-cap.js';
 import { loadConfig } from './config.js';
 import { EVENT_STREAM_PATH, createEventStream } from './event-stream.js';
 import { lockDataDir, type DataLock } from './data-lock.js';
@@ -76,6 +77,7 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
   // a data dir another coordinator holds leaves nothing behind (no key file, no store).
   let dispatch: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => void res.writeHead(503, { 'Retry-After': '1' }).end();
   const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => dispatch(req, res));
+  capConnections(server, config.maxConnections, logger, 'this coordinator');
   await listen(server, opts.port ?? config.port ?? 8000, host);
   const undo: (() => Promise<void> | void)[] = [() => new Promise<void>((ok) => server.close(() => ok()))];
   const fail = async (err: unknown): Promise<never> => {
