@@ -6,7 +6,7 @@ import { nameAt, optionalText } from './body-checks.js';
 import { leaseUntil } from './claim-check.js';
 import { workflowOf, type Engine } from './engine.js';
 import { idOrdinal } from './ids.js';
-import type { Store } from './store.js';
+import type { ParkedEvidence, Store } from './store.js';
 import type { ApprovalRecord, TaskRecord } from './types.js';
 import type { WriteTx } from './write-tx.js';
 
@@ -18,7 +18,7 @@ export function parkForApproval(
   tr: CompiledTransition,
   agentId: string,
   artifacts: Readonly<Record<string, string>>,
-  testHashes: Readonly<Record<string, string>>,
+  parked: ParkedEvidence,
 ): string {
   const approval: ApprovalRecord = {
     id: tx.nextId('A'),
@@ -35,7 +35,7 @@ export function parkForApproval(
   };
   void store.approvals.put(approval.id, approval);
   // Kept for the moment of approval: a `lock_tests` trigger then locks what the sidecar saw at request time.
-  void store.parked.put(approval.id, { test_hashes: testHashes });
+  void store.parked.put(approval.id, parked);
   tx.saveTask(task, { ...task, status: 'awaiting_approval', pending_approval_id: approval.id, blockers: [], updated_at: tx.nowIso });
   tx.emit('approval_requested', task.id, { approval_id: approval.id, from: tr.from, to: tr.to });
   return approval.id;
@@ -69,11 +69,14 @@ export async function approve(engine: Engine, id: string, note?: string): Promis
     const parked = engine.store.parked.get(approvalId);
     void engine.store.parked.remove(approvalId);
     tx.emit('approval_decided', task.id, { approval_id: approvalId, decision: 'approved', ...(text === undefined ? {} : { note: text }) });
+    const decidedBy = (decided as { decided_by?: unknown }).decided_by;
+    const approvalEvidence = { id: approvalId, decided_at: tx.nowIso, decided_by: typeof decidedBy === 'string' ? decidedBy : null, event_seq: tx.events.at(-1)?.seq ?? 0 };
     applyTransition(engine, tx, task, tr, {
       agentId: approval.requested_by,
       artifacts: approval.artifacts,
       testHashes: parked?.test_hashes ?? {},
       approvalId,
+      ...(parked?.evidence === undefined ? {} : { evidence: { ...parked.evidence, approval: approvalEvidence } }),
     });
     return decided;
   });

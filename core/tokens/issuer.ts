@@ -59,6 +59,8 @@ export function createIssuer(opts: IssuerKeyOptions, config: IssuerConfig): Toke
         allowed_tools: [...grant.allowed_tools],
         epoch: grant.epoch,
         contract: grant.contract,
+        ...(grant.visit === undefined ? {} : { visit: grant.visit }),
+        ...(grant.evidence === undefined ? {} : { evidence: grant.evidence }),
       })
         .setProtectedHeader(header)
         .setIssuer(TOKEN_ISSUER)

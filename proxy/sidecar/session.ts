@@ -28,6 +28,15 @@ export class Session {
   policy: BoundPolicy | undefined;
   leaseExpiresAt: string | undefined;
   readonly testRuns: TestRunEvidence[] = [];
+  /**
+   * The files of the task's test lock (every file test_globs or test_config matched when the
+   * lock was taken), or empty before the task is locked. The sandbox mounts these read-only
+   * for commands (SPEC §11): read it as `ctx.session.lockedFiles` when building a command's
+   * sandbox plan. Set from the claimed task's `test_lock`, and by our own lock_tests transition.
+   */
+  lockedFiles: readonly string[] = [];
+  /** A lock_tests transition parked for approval: its files become the lock when the task reaches `to`. */
+  #pendingLock: { to: string; files: readonly string[] } | undefined;
 
   constructor(
     private readonly contract: CompiledContract,
@@ -40,20 +49,35 @@ export class Session {
     // Runs of another task or claim are not evidence for this one (phase names and epochs repeat across tasks).
     if (this.task?.id !== task.id || this.assignment?.epoch !== claims.epoch) this.testRuns.length = 0;
     this.task = task;
+    this.lockedFiles = task.test_lock === null ? [] : Object.keys(task.test_lock).sort();
+    this.#pendingLock = undefined;
     this.leaseExpiresAt = leaseExpiresAt;
     this.state = task.status === 'paused' ? 'paused' : 'active';
-    this.bind(claims.phase, claims.epoch, token);
+    this.bind(claims.phase, claims.epoch, claims.visit, token);
   }
 
   /** The task moved to `phase` (our transition, or an approval landing) and `token` is its token. */
   advance(claims: PhaseClaims, token: string, at: string, approvalId?: string): void {
     const from = this.assignment?.phase ?? null;
-    this.bind(claims.phase, claims.epoch, token);
+    this.bind(claims.phase, claims.epoch, claims.visit, token);
+    if (this.#pendingLock?.to === claims.phase) {
+      this.lockedFiles = this.#pendingLock.files;
+      this.#pendingLock = undefined;
+    }
     if (this.task === undefined || from === claims.phase) return;
     const entry: HistoryEntry = { from, to: claims.phase, at, agent_id: this.agentId, artifacts: {}, ...(approvalId === undefined ? {} : { approval_id: approvalId }) };
     const terminal = this.isTerminal(claims.phase);
     if (terminal) this.state = 'done';
-    this.task = { ...this.task, phase: claims.phase, epoch: claims.epoch, status: terminal ? 'completed' : 'claimed', pending_approval_id: null, history: [...this.task.history, entry] };
+    this.task = {
+      ...this.task,
+      phase: claims.phase,
+      epoch: claims.epoch,
+      ...(claims.visit === undefined ? {} : { visit: claims.visit }),
+      phase_evidence: claims.evidence ?? null,
+      status: terminal ? 'completed' : 'claimed',
+      pending_approval_id: null,
+      history: [...this.task.history, entry],
+    };
   }
 
   /**
@@ -66,7 +90,7 @@ export class Session {
     if (a === undefined || this.task === undefined || token === undefined) return;
     const entry: HistoryEntry = { from: a.phase, to: phase, at, agent_id: this.agentId, artifacts: {}, ...(approvalId === undefined ? {} : { approval_id: approvalId }) };
     this.task = { ...this.task, phase, status: 'completed', claim: null, pending_approval_id: null, history: [...this.task.history, entry] };
-    this.bind(phase, a.epoch, token);
+    this.bind(phase, a.epoch, a.visit, token);
     this.state = 'done';
   }
 
@@ -101,6 +125,13 @@ export class Session {
     return this.assignment === undefined ? undefined : this.contract.workflows.get(this.assignment.workflow);
   }
 
+  /** Our transition took the test lock (now, or once an approval lands in `to`). */
+  lockTests(files: readonly string[], to?: string): void {
+    const sorted = [...files].sort();
+    if (to === undefined) this.lockedFiles = sorted;
+    else this.#pendingLock = { to, files: sorted };
+  }
+
   recordTestRun(run: TestRunEvidence): void {
     this.testRuns.push(run);
     if (this.testRuns.length > MAX_TEST_RUNS) this.testRuns.splice(0, this.testRuns.length - MAX_TEST_RUNS);
@@ -112,13 +143,15 @@ export class Session {
     return this.testRuns.filter((r) => r.epoch === epoch);
   }
 
-  private bind(phase: string, epoch: number, token: string): void {
+  private bind(phase: string, epoch: number, visit: number | undefined, token: string): void {
     const task = this.task;
     if (task === undefined) return;
-    const changed = this.assignment?.phase !== phase || this.assignment.epoch !== epoch || this.policy === undefined;
+    const a = this.assignment;
+    const changed = a?.phase !== phase || a.epoch !== epoch || a.visit !== visit || this.policy === undefined;
     this.token = token;
     if (!changed) return;
-    this.assignment = { agentId: this.agentId, taskId: task.id, workflow: task.workflow, phase, epoch };
+    // `visit` comes from the signed token: runs are recorded under it and only count in that visit.
+    this.assignment = { agentId: this.agentId, taskId: task.id, workflow: task.workflow, phase, epoch, ...(visit === undefined ? {} : { visit }) };
     // Rebound on every phase or epoch change: decide() trusts the assignment it was bound with.
     this.policy = bindPolicy(this.contract, this.assignment, this.mode === undefined ? {} : { mode: this.mode });
   }

@@ -2,7 +2,7 @@
 import { PhasegateError } from '../../core/errors.js';
 import type { BoundPolicy, Decision } from '../../core/policy/types.js';
 import type { AuditRecord } from '../audit/types.js';
-import type { RealPathCheck } from '../tools/types.js';
+import type { CommandResult, RealPathCheck } from '../tools/types.js';
 import type { SidecarContext } from './context.js';
 
 export interface Executed {
@@ -23,8 +23,14 @@ function realPathCheck(policy: BoundPolicy, tool: string): RealPathCheck {
   };
 }
 
+/** The audit `call` record of the call being executed: a test run is named by it. */
+export interface CallRef {
+  readonly id: string;
+  readonly seq: number;
+}
+
 /** `decision` is allow or would_deny; its `path`/`argv` are the normalized values decide() produced. */
-export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool: string, args: Args, decision: Decision): Promise<Executed> {
+export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool: string, args: Args, decision: Decision, call: CallRef = { id: 'unknown', seq: 0 }): Promise<Executed> {
   const ws = ctx.workspace;
   const path = decision.path ?? '.';
   const recheck = realPathCheck(policy, tool);
@@ -49,22 +55,63 @@ export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool
     case 'run_command': {
       if (decision.argv === undefined) throw new PhasegateError('invalid_params', 'run_command needs argv or command');
       const timeoutMs = typeof args.timeout_ms === 'number' ? args.timeout_ms : undefined;
-      const r = await ws.runCommand(decision.argv, timeoutMs === undefined ? { cwd: path } : { cwd: path, timeoutMs });
-      return { value: r, result: { ok: true, exit_code: r.exit_code } };
+      let r: CommandResult | undefined;
+      try {
+        r = await ws.runCommand(decision.argv, timeoutMs === undefined ? { cwd: path } : { cwd: path, timeoutMs });
+        return { value: r, result: { ok: true, exit_code: r.exit_code } };
+      } finally {
+        // Unsandboxed (no `changes` reported), a command writes the real workspace behind the
+        // file tools' back: assume it changed something, so no earlier green run survives it.
+        // Sandboxed, its changes are applied through the file tools, which count them.
+        if (!sandboxed(r)) ctx.workspace.noteExternalChange();
+      }
     }
     case 'run_tests':
-      return runTests(ctx, policy);
+      return runTests(ctx, policy, call);
     default:
       throw new PhasegateError('tool_not_allowed', `unknown tool ${tool}`);
   }
 }
 
-/** The contract's test command, never the agent's: its result is evidence for the gates. */
-async function runTests(ctx: SidecarContext, policy: BoundPolicy): Promise<Executed> {
+/** How many changes a command result says were applied to the workspace; undefined when it ran unsandboxed (no `changes`). */
+function appliedCount(result: unknown): number | undefined {
+  const changes = (result as { changes?: { applied?: unknown } } | undefined)?.changes;
+  return Array.isArray(changes?.applied) ? changes.applied.length : undefined;
+}
+
+function sandboxed(result: unknown): boolean {
+  return typeof result === 'object' && result !== null && 'changes' in result;
+}
+
+/**
+ * The contract's test command, never the agent's: its result is evidence for the gates,
+ * recorded under the token's visit, the audit call that ran it, and the workspace revision
+ * its result holds for. The run's own applied changes (snapshots, caches) are part of its
+ * result; any other change during the run (a concurrent write) leaves it at the revision it
+ * started from, i.e. already stale.
+ */
+async function runTests(ctx: SidecarContext, policy: BoundPolicy, call: CallRef): Promise<Executed> {
   const tests = ctx.contract.workflows.get(policy.assignment.workflow)?.tests;
   if (tests === undefined) throw new PhasegateError('tool_failed', 'the workflow declares no test command', { detail: 'no tests.command in the contract' });
+  const before = ctx.workspace.revision();
   const r = await ctx.workspace.runTests(tests.argv, { timeoutMs: tests.timeoutMs });
-  const { phase, epoch } = policy.assignment;
-  ctx.session.recordTestRun({ phase, epoch, exit_code: r.exit_code, passed: r.passed, failed: r.failed, at: new Date(ctx.now()).toISOString() });
+  const after = ctx.workspace.revision();
+  const own = appliedCount(r) ?? 0;
+  const revision = after - before === own ? after : before;
+  const { phase, epoch, visit } = policy.assignment;
+  // A token without a visit (an older coordinator's) names no visit the run could count in.
+  if (visit === undefined) return { value: r, result: { ok: true, exit_code: r.exit_code } };
+  ctx.session.recordTestRun({
+    id: call.id,
+    audit_seq: call.seq,
+    phase,
+    epoch,
+    visit,
+    exit_code: r.exit_code,
+    passed: r.passed,
+    failed: r.failed,
+    revision,
+    at: new Date(ctx.now()).toISOString(),
+  });
   return { value: r, result: { ok: true, exit_code: r.exit_code } };
 }

@@ -31,6 +31,11 @@ export interface SidecarOptions {
   checkpointMs?: number;
   /** Max in-flight calls per agent connection before reading pauses (default 32). */
   maxInFlight?: number;
+  /**
+   * What the operator lets this agent do (`phasegate sidecar --capability review`): the only
+   * capabilities claims are made with. An agent may ask for fewer in `task.claim`, never more.
+   */
+  capabilities?: readonly string[];
 }
 
 export interface ClaimParams {

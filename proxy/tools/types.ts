@@ -33,8 +33,18 @@ export interface Workspace {
   deleteFile(path: string, recheck: RealPathCheck): Promise<{ deleted: true }>;
   runCommand(argv: readonly string[], opts: { cwd: string; timeoutMs?: number }): Promise<CommandResult>;
   runTests(argv: readonly string[], opts: { timeoutMs: number }): Promise<TestResult>;
-  /** sha256 of every file under the root matching the globs (sorted keys). */
-  hashFiles(globs: readonly string[]): Promise<Record<string, string>>;
+  /** sha256 of every regular file under the root matching the globs, at any depth, and the symlinks they match. */
+  hashFiles(globs: readonly string[]): Promise<TestLockScan>;
+  /** The workspace revision: changes applied so far through this workspace (workspace-revision.ts). */
+  revision(): number;
+  /** Counts a change made outside the file tools (a command run without the sandbox wrote the workspace directly). */
+  noteExternalChange(): void;
+}
+
+/** What the test lock sees: path → sha256 for regular files, and the matched paths that are symlinks. */
+export interface TestLockScan {
+  readonly hashes: Record<string, string>;
+  readonly links: string[];
 }
 
 /** Throws PhasegateError (path_not_permitted / path_outside_workspace) if the real path is not allowed. */

@@ -11,6 +11,7 @@ import { execute } from './run-command.js';
 import { parseTestCounts } from './test-counts.js';
 import { toolFailed } from './tool-errors.js';
 import type { Workspace } from './types.js';
+import { WorkspaceRevision } from './workspace-revision.js';
 
 export interface WorkspaceOptions {
   /** Per-stream cap on command output (default 1 MiB); past it `truncated: true`. */
@@ -48,7 +49,8 @@ export async function createWorkspace(root: string, opts: WorkspaceOptions = {})
   if (realRoot === undefined || !(await stat(realRoot)).isDirectory()) throw new TypeError(`root is not a folder: ${root}`);
   const logger = opts.logger ?? createLogger('tools');
   const env = scrubEnv(opts.env ?? process.env, opts.keepEnv);
-  const limits: FileToolLimits = { root: realRoot, maxFileBytes };
+  const revision = new WorkspaceRevision();
+  const limits: FileToolLimits = { root: realRoot, maxFileBytes, revision };
 
   /** Confinement refusals are logged here once; the sidecar audits the call itself. */
   const logged = async <T>(path: string, op: Promise<T>): Promise<T> => {
@@ -88,5 +90,7 @@ export async function createWorkspace(root: string, opts: WorkspaceOptions = {})
       return { exit_code: r.exit_code, ...counts, duration_ms: r.duration_ms, output: r.combined };
     },
     hashFiles: (globs) => hashFiles(realRoot, globs, maxFileBytes),
+    revision: () => revision.value,
+    noteExternalChange: () => revision.bump(),
   };
 }

@@ -72,15 +72,14 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
       // there): without PATH, `npm test` could not even start.
       env: { ...baseEnv, ...(jwtSecret !== undefined && { PHASEGATE_JWT_SECRET: jwtSecret }) },
       ...(opts.auditDir !== undefined && { auditDir: opts.auditDir }),
+      // The operator's grant (--capability): the sidecar claims with it, whatever the agent asks for.
+      ...(opts.capabilities !== undefined && { capabilities: [...opts.capabilities] }),
       logger: opts.logger,
     });
     stops.push(() => sidecar.close());
     sidecar.onNotification((method, params) => opts.report(`${method} ${JSON.stringify(params, redactToken)}`));
 
-    const claim = await sidecar.claim({
-      ...(opts.taskId !== undefined && { task_id: opts.taskId }),
-      ...(opts.capabilities !== undefined && { capabilities: [...opts.capabilities] }),
-    });
+    const claim = await sidecar.claim({ ...(opts.taskId !== undefined && { task_id: opts.taskId }) });
     opts.report(`claimed ${claim.task.id} "${claim.task.title}" in ${claim.phase} as ${agentId}`);
 
     const promptDir = await mkdtemp(join(tmpdir(), 'phasegate-run-'));
