@@ -8,7 +8,7 @@ import { listFilesTool, searchTool } from './find-tools.js';
 import { hashFiles } from './hash-files.js';
 import { resolveExisting } from './path-confinement.js';
 import { execute } from './run-command.js';
-import { parseTestCounts } from './test-counts.js';
+import { readTestCounts } from './test-counts/index.js';
 import { toolFailed } from './tool-errors.js';
 import type { Workspace } from './types.js';
 import { WorkspaceRevision } from './workspace-revision.js';
@@ -86,7 +86,11 @@ export async function createWorkspace(root: string, opts: WorkspaceOptions = {})
     },
     async runTests(argv, o) {
       const r = await run(argv, '.', o.timeoutMs);
-      const counts = parseTestCounts(r.tail, r.exit_code);
+      // The tail holds the closing summary; a long JSON report may start before it, so the
+      // capped head of the output is read when the tail alone names no runner.
+      const tail = readTestCounts(r.tail);
+      const { passed, failed } = tail.runner === null ? readTestCounts(r.combined) : tail;
+      const counts = { passed, failed };
       return { exit_code: r.exit_code, ...counts, duration_ms: r.duration_ms, output: r.combined };
     },
     hashFiles: (globs) => hashFiles(realRoot, globs, maxFileBytes),
