@@ -30,6 +30,7 @@ export function passedEvidence(store: Store, tr: CompiledTransition, ctx: GateCo
   const run = checks.has('tests_failing') || checks.has('tests_passing') ? latestRun(ctx) : undefined;
   // The lock the task holds from here on (lock_tests), or the one the gate held the files to.
   const lock = tr.lockTests ? ctx.evidence.test_hashes : checks.has('tests_unchanged') ? ctx.testLock : undefined;
+  const action = tr.lockTests ? 'locked' : 'held';
   const reviewed = checks.has('reviews_complete') || checks.has('no_blocking_issues');
   return {
     from: tr.from,
@@ -38,7 +39,7 @@ export function passedEvidence(store: Store, tr: CompiledTransition, ctx: GateCo
     checks: [...tr.checks],
     agent_id: agentId,
     ...(run === undefined ? {} : { test_run: run }),
-    ...(lock === undefined ? {} : { test_lock: { sha256: canonicalSha256(lock), files: Object.keys(lock).length } }),
+    ...(lock === undefined ? {} : { test_lock: { action, sha256: canonicalSha256(lock), files: Object.keys(lock).length } }),
     ...(reviewed ? { reviews: ctx.spawnedReviews.map((r) => verdictOf(store, r)) } : {}),
     ...(ctx.evidence.audit_head === undefined ? {} : { audit_head: ctx.evidence.audit_head }),
   };

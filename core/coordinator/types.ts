@@ -40,8 +40,11 @@ export interface PassedEvidence {
   readonly agent_id: string;
   /** The run_tests run the gate judged (tests_failing / tests_passing). */
   readonly test_run?: TestRunEvidence;
-  /** The test lock recorded (lock_tests) or checked (tests_unchanged): sha256 of its canonical JSON and its size. */
-  readonly test_lock?: { readonly sha256: string; readonly files: number };
+  /**
+   * The test lock taken here (`locked`, lock_tests) or held to (`held`, tests_unchanged):
+   * sha256 of its canonical JSON and how many files it covers.
+   */
+  readonly test_lock?: { readonly action: 'locked' | 'held'; readonly sha256: string; readonly files: number };
   /** The spawned reviews the gate looked at (reviews_complete / no_blocking_issues). */
   readonly reviews?: readonly ReviewVerdict[];
   /** The sidecar's audit chain head sent with the request. */

@@ -2,10 +2,13 @@
 import type { TaskRecord } from '../../../core/coordinator/types.js';
 import { ADMIN_FLAGS, ADMIN_USAGE_TAIL, adminClientFor, runAdmin } from '../admin-client.js';
 import { parseFlags, UsageError } from '../args.js';
+import { showEvidence } from '../evidence-show.js';
 
 const USAGE = `usage: phasegate task add TITLE [--description T] [--criteria C]… [--depends-on ID]… [--workflow NAME] [--priority N]
        phasegate task list
-       phasegate task show ID
+       phasegate task show ID [--evidence]
+  --evidence         the chain red run → test lock → green run → review verdicts → approval,
+                     each with its event and audit seq; exit 1 if it is incomplete
 ${ADMIN_USAGE_TAIL}`;
 
 const FLAGS = {
@@ -15,6 +18,7 @@ const FLAGS = {
   'depends-on': { type: 'string', multiple: true },
   workflow: { type: 'string' },
   priority: { type: 'string' },
+  evidence: { type: 'boolean' },
 } as const;
 
 export async function run(argv: string[]): Promise<number> {
@@ -49,6 +53,7 @@ export async function run(argv: string[]): Promise<number> {
       });
     case 'show':
       if (rest.length !== 1) throw new UsageError('task show needs exactly one ID');
+      if (values.evidence === true) return showEvidence(client(), rest[0] as string, json);
       return runAdmin('task', async () => {
         const task = await client().getTask(rest[0] as string);
         if (json) process.stdout.write(JSON.stringify({ task }, null, 2) + '\n');
