@@ -7,6 +7,7 @@ const modules: Record<string, () => Promise<BenchModule>> = {
   coordinator: () => import('./coordinator.bench.js'),
   'coordinator-http': () => import('./coordinator-http.bench.js'),
   sidecar: () => import('./sidecar.bench.js'),
+  mcp: () => import('./mcp.bench.js'),
 };
 
 const args = process.argv.slice(2);

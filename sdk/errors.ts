@@ -40,7 +40,15 @@ export function errorFromRpc(error: { code: number; message: string; data?: Reco
   const data = error.data ?? {};
   const reason = typeof data.reason === 'string' ? data.reason : 'unknown';
   const Kind = errorKinds.get(error.code) ?? ProtocolError;
-  return new Kind(error.code, reason, error.message, data);
+  // A refusal is an expected answer, not a bug: its stack (always this function) tells
+  // nobody anything, and capturing one costs several µs per denied call.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new Kind(error.code, reason, error.message, data);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 const errorKinds = new Map<number, new (code: number, reason: string, message: string, data: Record<string, unknown>) => PhasegateSdkError>([

@@ -6,6 +6,8 @@ export interface ExplainOptions {
   readonly workflow?: string;
   /** Only this phase. */
   readonly phase?: string;
+  /** How the agent sees a tool's name (e.g. `mcp__phasegate__read_file` for Claude Code); default: as is. */
+  readonly toolName?: (tool: string) => string;
 }
 
 /**
@@ -23,7 +25,8 @@ export function explainContract(contract: CompiledContract, opts: ExplainOptions
     modeLine,
     `Protected files (no phase may write, edit or delete them): ${code(contract.protectedGlobs)}.`,
   ];
-  for (const wf of workflows) lines.push('', ...explainWorkflow(wf, opts.phase));
+  const name = opts.toolName ?? ((tool: string) => tool);
+  for (const wf of workflows) lines.push('', ...explainWorkflow(wf, opts.phase, name));
   return lines.join('\n') + '\n';
 }
 
@@ -41,7 +44,7 @@ function selectWorkflows(contract: CompiledContract, opts: ExplainOptions): Comp
   return selected;
 }
 
-function explainWorkflow(wf: CompiledWorkflow, only: string | undefined): string[] {
+function explainWorkflow(wf: CompiledWorkflow, only: string | undefined, name: (tool: string) => string): string[] {
   const terminal = [...wf.terminalPhases];
   const lines = [
     `# Workflow "${wf.name}"${wf.description === '' ? '' : `: ${wf.description}`}`,
@@ -49,20 +52,20 @@ function explainWorkflow(wf: CompiledWorkflow, only: string | undefined): string
   ];
   if (wf.testGlobs.length > 0) lines.push(`Test files are the files matching ${code(wf.testGlobs)}.`);
   if (wf.testConfig.length > 0) lines.push(`Test configuration files (locked together with the tests) are the files matching ${code(wf.testConfig)}.`);
-  if (wf.tests !== undefined) lines.push(`\`run_tests\` runs \`${wf.tests.command}\` (time limit ${Math.round(wf.tests.timeoutMs / 1000)} s); its result is recorded as evidence for the gates.`);
+  if (wf.tests !== undefined) lines.push(`\`${name('run_tests')}\` runs \`${wf.tests.command}\` (time limit ${Math.round(wf.tests.timeoutMs / 1000)} s); its result is recorded as evidence for the gates.`);
   for (const phase of wf.phases.values()) {
     if (only !== undefined && phase.name !== only) continue;
-    lines.push('', ...explainPhase(phase), ...wf.transitions.filter((t) => t.from === phase.name).flatMap((t) => explainTransition(t, wf)));
+    lines.push('', ...explainPhase(phase, name), ...wf.transitions.filter((t) => t.from === phase.name).flatMap((t) => explainTransition(t, wf)));
     if (wf.terminalPhases.has(phase.name)) lines.push('This phase ends the task: there is no way out of it.');
   }
   return lines;
 }
 
-function explainPhase(phase: CompiledPhase): string[] {
+function explainPhase(phase: CompiledPhase, name: (tool: string) => string): string[] {
   const lines = [`## Phase ${phase.name}`];
   if (phase.description !== '') lines.push(phase.description);
-  lines.push(`You may use: ${phase.allowed.size === 0 ? 'no tools' : code([...phase.allowed])}.`);
-  const forbidden = [...phase.forbidden];
+  lines.push(`You may use: ${phase.allowed.size === 0 ? 'no tools' : code([...phase.allowed].map(name))}.`);
+  const forbidden = [...phase.forbidden].map(name);
   lines.push(`${forbidden.length > 0 ? `Forbidden: ${code(forbidden)}. ` : ''}Any other tool is refused.`);
   for (const [tool, c] of phase.constraints) {
     if (!phase.allowed.has(tool)) continue;
@@ -70,7 +73,7 @@ function explainPhase(phase: CompiledPhase): string[] {
     if (c.paths !== undefined) rules.push(c.paths.length === 0 ? 'no path at all' : `only paths matching ${code(c.paths)}`);
     if (c.deny.length > 0) rules.push(`never paths matching ${code(c.deny)}`);
     if (c.commands !== undefined) rules.push(c.commands.length === 0 ? 'no command at all' : `only the commands ${code(c.commands.map((p) => p.source))} (\`*\` is any one argument, a final \`**\` any rest)`);
-    if (rules.length > 0) lines.push(`- \`${tool}\`: ${rules.join('; ')}.`);
+    if (rules.length > 0) lines.push(`- \`${name(tool)}\`: ${rules.join('; ')}.`);
   }
   if (phase.allowed.has('run_command')) lines.push('Commands run without a shell: `; & | < > $ ( )` and backticks are refused.');
   return lines;

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApprovalRecord, NewTask, TaskRecord } from '../../core/coordinator/types.js';
+import { statePathsFor } from '../wrapper/state-dir.js';
 
 export const DEFAULT_COORDINATOR_URL = 'http://127.0.0.1:8000';
 
@@ -70,16 +71,21 @@ export function createAdminClient(opts: { url: string; key: string; timeoutMs?: 
 
 /**
  * The admin key: `PHASEGATE_ADMIN_KEY`, else the key file a local coordinator generated in
- * `.phasegate/admin.key` (relative to `cwd`). Undefined when neither exists.
+ * `.phasegate/admin.key` (relative to `cwd`), else the one of the embedded coordinator of a
+ * `phasegate run` on `cwd` (in its state dir). Undefined when none exists.
  */
 export function resolveAdminKey(env: NodeJS.ProcessEnv, cwd = process.cwd()): string | undefined {
   const fromEnv = env.PHASEGATE_ADMIN_KEY;
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  try {
-    return readFileSync(join(cwd, '.phasegate', 'admin.key'), 'utf8').trim();
-  } catch {
-    return undefined;
+  const stateKey = statePathsFor(cwd, env)?.adminKeyFile;
+  for (const file of [join(cwd, '.phasegate', 'admin.key'), ...(stateKey === undefined ? [] : [stateKey])]) {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch {
+      // next place
+    }
   }
+  return undefined;
 }
 
 /* Shared plumbing of the admin commands (`task`, `approve`, `reject`). */
@@ -91,7 +97,8 @@ export const ADMIN_FLAGS = {
 
 export const ADMIN_USAGE_TAIL = `  --coordinator URL  coordinator to talk to (default ${DEFAULT_COORDINATOR_URL})
   --json             machine-readable output
-The admin key comes from PHASEGATE_ADMIN_KEY, else from .phasegate/admin.key in this folder.`;
+The admin key comes from PHASEGATE_ADMIN_KEY, else from .phasegate/admin.key in this folder,
+else from the state dir of a \`phasegate run\` on this folder (coordinator/admin.key).`;
 
 export function adminClientFor(url: string | undefined): AdminClient {
   const key = resolveAdminKey(process.env);

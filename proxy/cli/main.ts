@@ -13,6 +13,8 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   reject: { summary: 'reject a pending approval', load: async () => (await import('./commands/approve.js')).runReject },
   contract: { summary: 'check or explain a contract', load: async () => (await import('./commands/contract.js')).run },
   audit: { summary: 'verify or query an audit log', load: async () => (await import('./commands/audit.js')).run },
+  mcp: { summary: 'MCP server on stdio for a coding agent (Claude Code, Codex…)', load: async () => (await import('./commands/mcp.js')).run },
+  hook: { summary: "Claude Code's PreToolUse hook (hook claude)", load: async () => (await import('./commands/hook.js')).run },
   demo: { summary: 'walk one task PLAN → COMPLETE on the embedded default', load: async () => (await import('./commands/demo.js')).run },
 };
 

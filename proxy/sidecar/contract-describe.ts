@@ -20,6 +20,14 @@ export async function describeContract(ctx: SidecarContext, params: unknown): Pr
       ...(c.commands === undefined ? {} : { commands: c.commands.map((p) => p.source) }),
     };
   }
+  const outgoing = workflow.transitions.filter((t) => t.from === a.phase);
+  // The schema of every artifact a way out needs: an agent (or the MCP bridge) can then
+  // build a valid artifact without reading the contract file.
+  const artifacts: Record<string, unknown> = {};
+  for (const name of outgoing.flatMap((t) => t.requiresArtifacts)) {
+    const artifact = workflow.artifacts.get(name);
+    if (artifact !== undefined) artifacts[name] = { schema_file: artifact.schemaFile, schema: artifact.schema };
+  }
   return {
     phase: a.phase,
     description: phase.description,
@@ -29,8 +37,7 @@ export async function describeContract(ctx: SidecarContext, params: unknown): Pr
     protected: ctx.contract.protectedGlobs,
     test_globs: workflow.testGlobs,
     test_config: workflow.testConfig,
-    transitions: workflow.transitions
-      .filter((t) => t.from === a.phase)
-      .map((t) => ({ to: t.to, description: t.description, requires_artifacts: t.requiresArtifacts, gate: t.gate ?? null, checks: t.checks, approval: t.approval })),
+    artifacts,
+    transitions: outgoing.map((t) => ({ to: t.to, description: t.description, requires_artifacts: t.requiresArtifacts, gate: t.gate ?? null, checks: t.checks, approval: t.approval })),
   };
 }

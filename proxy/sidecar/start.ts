@@ -1,10 +1,11 @@
 /** `startSidecar()`: fetch the contract and keys from the coordinator, open workspace and audit log, listen. */
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseContract, type CompiledContract, type EnforcementMode } from '../../core/contract/index.js';
 import { createLogger } from '../../core/log.js';
 import { ClaimsCache, createVerifier, resolveTokenMode, type TokenVerifier } from '../../core/tokens/index.js';
 import { openAuditLog } from '../audit/index.js';
+import { openStateDir } from '../wrapper/state-dir.js';
 import { createWorkspace } from '../tools/index.js';
 import { createAgentServer } from './agent-server.js';
 import { appendQuietly, sessionEntry } from './audit-entries.js';
@@ -66,7 +67,9 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
   const contract = await fetchContract(coordinator);
   const verifier = await buildVerifier(coordinator, env, now);
   const workspace = await createWorkspace(opts.workspace, { logger });
-  const audit = await openAuditLog({ dir: resolve(opts.auditDir ?? join(workspace.root, '.phasegate', 'audit')), now, logger });
+  // Default outside the workspace (SPEC §9): inside, the agent's code could rewrite its own log.
+  const auditDir = opts.auditDir ?? (await openStateDir(workspace.root, env)).auditDir;
+  const audit = await openAuditLog({ dir: resolve(auditDir), now, logger });
 
   const listeners = new Set<NotificationListener>();
   let broadcast = (_text: string): void => undefined;

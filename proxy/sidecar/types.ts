@@ -11,7 +11,7 @@ export interface SidecarOptions {
   port?: number;
   /** Only loopback: the agent key is the sole credential, so the socket is not offered to the network. */
   host?: '127.0.0.1';
-  /** Default WORKSPACE/.phasegate/audit. */
+  /** Default `audit/` in the workspace's state dir (SPEC §3), outside the workspace. */
   auditDir?: string;
   /** The key the agent presents (SPEC §3 PHASEGATE_AGENT_KEY). Required. */
   agentKey: string;

@@ -1,20 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { startCoordinator } from '../../core/coordinator/http/server.js';
+import { resolveBearerKey } from '../../core/coordinator/http/keys.js';
 import type { Logger } from '../../core/log.js';
+import type { StatePaths } from './state-dir.js';
 
 /**
- * A coordinator for one `phasegate run`, on LMDB under WORKSPACE/.phasegate/. Its keys live
- * only in this process's memory: nothing key-like is written into the workspace, because
- * code the agent writes (its tests, run by run_tests) can read any file there.
+ * A coordinator for `phasegate run`, on LMDB in the workspace's state dir (SPEC §3), never in
+ * the workspace: code the agent gets run could otherwise open the store and complete its own
+ * task. Its admin and sidecar keys and its HS256 secret are files there (0600), so a later
+ * run on the same workspace resumes its tasks and `phasegate task list` can use the admin key.
  */
-export async function startEmbeddedCoordinator(workspace: string, contractFile: string, logger: Logger) {
-  const secret = () => randomBytes(32).toString('base64url');
-  const env: NodeJS.ProcessEnv = {
-    PHASEGATE_ADMIN_KEY: secret(),
-    PHASEGATE_SIDECAR_KEY: secret(),
-    PHASEGATE_JWT_SECRET: secret(),
-  };
-  const coordinator = await startCoordinator({ dataDir: join(workspace, '.phasegate', 'coordinator'), port: 0, contractFile, env, logger });
-  return { coordinator, jwtSecret: env.PHASEGATE_JWT_SECRET as string };
+export async function startEmbeddedCoordinator(state: StatePaths, contractFile: string, logger: Logger) {
+  const jwt = await resolveBearerKey(dirname(state.jwtSecretFile), basename(state.jwtSecretFile), undefined);
+  // Explicit env: an operator's PHASEGATE_ADMIN_KEY meant for another coordinator is not taken.
+  const env: NodeJS.ProcessEnv = { PHASEGATE_JWT_SECRET: jwt.key };
+  const coordinator = await startCoordinator({ dataDir: state.coordinatorDir, port: 0, contractFile, env, logger });
+  return { coordinator, jwtSecret: jwt.key };
 }

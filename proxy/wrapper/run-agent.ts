@@ -1,17 +1,21 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, isAbsolute } from 'node:path';
 import { loadContract } from '../../core/contract/index.js';
 import type { Logger } from '../../core/log.js';
 import { startSidecar } from '../sidecar/index.js';
 import { agentEnvironment } from './agent-env.js';
 import { startEmbeddedCoordinator } from './embedded-coordinator.js';
+import { agentPreset, mcpEnvironment, phasegateCommand, type AgentName } from './presets/index.js';
+import { openStateDir, resolveWorkspace } from './state-dir.js';
 import { renderPrompt } from './prompt.js';
 
 export interface RunAgentOptions {
   readonly command: readonly string[];
+  /** A real coding agent wired through MCP (SPEC §12): its preset's flags go before CMD's own arguments. */
+  readonly agent?: AgentName;
   readonly workspace: string;
   readonly contractFile: string;
   readonly agentId?: string;
@@ -22,7 +26,7 @@ export interface RunAgentOptions {
   /** Embedded mode: a task to create before claiming. */
   readonly newTask?: { title: string; description?: string; criteria?: readonly string[] };
   readonly env?: NodeJS.ProcessEnv;
-  /** The sidecar's audit log directory (default WORKSPACE/.phasegate/audit). One sidecar per directory. */
+  /** The sidecar's audit log directory (default: `audit/` in the workspace's state dir). One sidecar per directory. */
   readonly auditDir?: string;
   readonly logger: Logger;
   /** One readable line per phase change or denial. */
@@ -37,7 +41,11 @@ export interface RunAgentOptions {
 export async function runAgent(opts: RunAgentOptions): Promise<number> {
   const baseEnv = opts.env ?? process.env;
   const agentId = opts.agentId ?? `agent-${randomUUID().slice(0, 8)}`;
+  // A bad workspace is refused before anything (state dir, store, keys) is created.
+  const workspace = await resolveWorkspace(opts.workspace);
   const contract = await loadContract(opts.contractFile);
+  // Only what this run owns goes there: an external coordinator with --audit needs none.
+  const state = opts.coordinator === undefined || opts.auditDir === undefined ? await openStateDir(workspace, baseEnv) : undefined;
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -47,7 +55,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
     let sidecarKey: string;
     let jwtSecret: string | undefined;
     if (opts.coordinator === undefined) {
-      const embedded = await startEmbeddedCoordinator(opts.workspace, opts.contractFile, opts.logger);
+      const embedded = await startEmbeddedCoordinator(state!, opts.contractFile, opts.logger);
       stops.push(() => embedded.coordinator.close());
       ({ url, sidecarKey } = embedded.coordinator);
       jwtSecret = embedded.jwtSecret;
@@ -65,13 +73,13 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
     const sidecar = await startSidecar({
       coordinatorUrl: url,
       agentId,
-      workspace: opts.workspace,
+      workspace,
       agentKey,
       sidecarKey,
       // The sidecar's environment is also the base of the commands it runs (scrubbed of keys
       // there): without PATH, `npm test` could not even start.
       env: { ...baseEnv, ...(jwtSecret !== undefined && { PHASEGATE_JWT_SECRET: jwtSecret }) },
-      ...(opts.auditDir !== undefined && { auditDir: opts.auditDir }),
+      auditDir: opts.auditDir ?? state!.auditDir,
       // The operator's grant (--capability): the sidecar claims with it, whatever the agent asks for.
       ...(opts.capabilities !== undefined && { capabilities: [...opts.capabilities] }),
       logger: opts.logger,
@@ -84,11 +92,14 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
 
     const promptDir = await mkdtemp(join(tmpdir(), 'phasegate-run-'));
     stops.push(() => rm(promptDir, { recursive: true, force: true }));
-    const promptFile = join(promptDir, 'prompt.md');
-    await writeFile(promptFile, renderPrompt({ contract, task: claim.task, phase: claim.phase, agentId, token: claim.token }), { mode: 0o600 });
     await chmod(promptDir, 0o700);
+    // The agent config below holds the agent key: never where the agent (or a commit) could pick it up.
+    if (await isInside(promptDir, workspace)) throw new Error(`the temp dir ${promptDir} lies inside the workspace: set TMPDIR elsewhere`);
+    const promptFile = join(promptDir, 'prompt.md');
+    const prompt = renderPrompt({ contract, task: claim.task, phase: claim.phase, agentId, ...(opts.agent !== undefined && { agent: opts.agent }) });
+    await writeFile(promptFile, prompt, { mode: 0o600 });
 
-    const env = agentEnvironment(baseEnv, {
+    const vars = {
       PHASEGATE_URL: sidecar.url,
       PHASEGATE_HTTP_URL: sidecar.httpUrl,
       PHASEGATE_AGENT_KEY: agentKey,
@@ -96,11 +107,24 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
       PHASEGATE_TASK_ID: claim.task.id,
       PHASEGATE_PHASE_TOKEN: claim.token,
       PHASEGATE_PROMPT_FILE: promptFile,
-    });
-    return await runChild(opts.command, env, opts.workspace);
+    };
+    const env = agentEnvironment(baseEnv, vars);
+    let command = opts.command;
+    if (opts.agent !== undefined) {
+      const launch = await agentPreset(opts.agent).prepare({ dir: promptDir, mcpEnv: mcpEnvironment(vars), prompt, phasegate: phasegateCommand(), command, env });
+      const [file, ...rest] = command;
+      command = [file ?? agentPreset(opts.agent).defaultCommand, ...launch.args, ...rest];
+      opts.report(`${opts.agent}: MCP server "phasegate" and its settings added (${launch.files.length > 0 ? launch.files.join(', ') : 'config overrides'})`);
+    }
+    return await runChild(command, env, workspace);
   } finally {
     await stopAll();
   }
+}
+
+async function isInside(dir: string, root: string): Promise<boolean> {
+  const rel = relative(await realpath(root), await realpath(dir));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 function redactToken(key: string, value: unknown): unknown {

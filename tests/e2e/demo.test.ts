@@ -42,13 +42,16 @@ describe('examples/curl-agent.sh', () => {
     root = await realpath(await mkdtemp(join(tmpdir(), 'phasegate-curl-')));
     const ws = join(root, 'ws');
     await createScratchProject(ws, join(REPO, 'agent_workflow.yaml'));
-    const run = spawnCli(['run', '--workspace', ws, '--title', 'Look around', '--', 'sh', join(REPO, 'examples/curl-agent.sh')]);
+    const state = join(root, 'state');
+    const run = spawnCli(['run', '--workspace', ws, '--title', 'Look around', '--', 'sh', join(REPO, 'examples/curl-agent.sh')], { PHASEGATE_STATE_DIR: state });
     const code = await run.exited;
     const { stderr } = run.output();
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/write_file .* → HTTP 403 .*path_not_permitted/);
     const denied: AuditRecord[] = [];
-    for await (const r of queryAudit(join(ws, '.phasegate', 'audit'), { decision: 'deny' })) denied.push(r);
+    // The audit log lives in the state dir, outside the workspace (SPEC §9).
+    for await (const r of queryAudit(join(state, 'audit'), { decision: 'deny' })) denied.push(r);
+    await expect(readFile(join(ws, '.phasegate', 'audit', 'tool_audit.jsonl'))).rejects.toThrow(/ENOENT/);
     expect(denied.map((r) => [r.tool, r.reason, (r.args as { path?: string }).path])).toEqual([['write_file', 'path_not_permitted', 'src/hack.js']]);
     await expect(readFile(join(ws, 'src/hack.js'))).rejects.toThrow(/ENOENT/);
     expect(processesInside(root)).toEqual([]);

@@ -1,9 +1,10 @@
-/** Bearer-key roles: which of the two configured keys a request carries. */
+/** Bearer-key roles: which of the configured keys (admin, sidecar, auditor) a request carries. */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { PhasegateError } from '../../errors.js';
 
-export type Role = 'admin' | 'sidecar';
+/** `auditor` reads tasks, approvals, events and checkpoints and decides nothing. */
+export type Role = 'admin' | 'sidecar' | 'auditor';
 /** Who may call a route: a list of roles, or `anyone` (no key needed). */
 export type Access = readonly Role[] | 'anyone';
 
@@ -18,20 +19,22 @@ export interface Authenticator {
  * Keys are compared as sha256 digests with timingSafeEqual: equal lengths always, and the
  * comparison time reveals nothing about how much of a guessed key was right (timing attack).
  */
-export function createAuthenticator(keys: { admin: string; sidecar: string }): Authenticator {
+export function createAuthenticator(keys: { admin: string; sidecar: string; auditor: string }): Authenticator {
   const digest = (s: string) => createHash('sha256').update(s).digest();
   const admin = digest(keys.admin);
   const sidecar = digest(keys.sidecar);
+  const auditor = digest(keys.auditor);
   function roleOf(headers: IncomingHttpHeaders): Role | null {
     const header = headers.authorization;
     if (header === undefined) return null;
     const match = /^Bearer ([^\s]+)\s*$/i.exec(header);
     if (match === null) return null;
     const presented = digest(match[1] ?? '');
-    // Both comparisons always run, so timing does not tell which role a key was close to.
+    // Every comparison always runs, so timing does not tell which role a key was close to.
     const isAdmin = timingSafeEqual(presented, admin);
     const isSidecar = timingSafeEqual(presented, sidecar);
-    return isAdmin ? 'admin' : isSidecar ? 'sidecar' : null;
+    const isAuditor = timingSafeEqual(presented, auditor);
+    return isAdmin ? 'admin' : isSidecar ? 'sidecar' : isAuditor ? 'auditor' : null;
   }
   return {
     roleOf,

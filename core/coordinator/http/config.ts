@@ -10,6 +10,7 @@ export interface CoordinatorConfig {
   /** Explicit keys (environment or config file); unset ones are generated into the data dir. */
   readonly adminKey: string | undefined;
   readonly sidecarKey: string | undefined;
+  readonly auditorKey: string | undefined;
   /** Environment for `resolveTokenMode`: the config file's `jwt_secret` merged under the real env. */
   readonly tokenEnv: NodeJS.ProcessEnv;
   readonly tokenTtlS: number;
@@ -23,6 +24,7 @@ export interface CoordinatorConfig {
 const FILE_KEYS: Record<string, string> = {
   admin_key: 'PHASEGATE_ADMIN_KEY',
   sidecar_key: 'PHASEGATE_SIDECAR_KEY',
+  auditor_key: 'PHASEGATE_AUDITOR_KEY',
   jwt_secret: 'PHASEGATE_JWT_SECRET',
   token_ttl: 'PHASEGATE_TOKEN_TTL',
   lease_ms: 'PHASEGATE_LEASE_MS',
@@ -50,8 +52,12 @@ export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv): Coordinator
   };
   const adminKey = key('PHASEGATE_ADMIN_KEY');
   const sidecarKey = key('PHASEGATE_SIDECAR_KEY');
-  // One key for both roles would let every sidecar approve its own transitions.
+  const auditorKey = key('PHASEGATE_AUDITOR_KEY');
+  // One key for two roles would let every sidecar (or auditor) approve transitions.
   if (adminKey !== undefined && adminKey === sidecarKey) problems.push('PHASEGATE_ADMIN_KEY and PHASEGATE_SIDECAR_KEY must differ');
+  if (auditorKey !== undefined && (auditorKey === adminKey || auditorKey === sidecarKey)) {
+    problems.push('PHASEGATE_AUDITOR_KEY must differ from PHASEGATE_ADMIN_KEY and PHASEGATE_SIDECAR_KEY');
+  }
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = merged[name];
     if (raw === undefined || raw === '') return fallback;
@@ -66,6 +72,7 @@ export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv): Coordinator
     dataDir,
     adminKey,
     sidecarKey,
+    auditorKey,
     tokenEnv: merged,
     tokenTtlS: int('PHASEGATE_TOKEN_TTL', 7200, 10, 30 * 86_400),
     leaseMs: int('PHASEGATE_LEASE_MS', 60_000, 100, 86_400_000),

@@ -1,4 +1,4 @@
-/** The admin and sidecar bearer keys: from configuration, or generated once into the data dir. */
+/** The admin, sidecar and auditor bearer keys: from configuration, or generated once into the data dir. */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
@@ -7,6 +7,7 @@ import { PhasegateError } from '../../errors.js';
 
 export const ADMIN_KEY_FILE = 'admin.key';
 export const SIDECAR_KEY_FILE = 'sidecar.key';
+export const AUDITOR_KEY_FILE = 'auditor.key';
 
 export interface BearerKey {
   readonly key: string;

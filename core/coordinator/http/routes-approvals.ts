@@ -12,7 +12,7 @@ export function approvalRoutes({ service }: RouteDeps): Route[] {
     {
       method: 'GET',
       path: '/api/v1/approvals',
-      access: ['admin'],
+      access: ['admin', 'auditor'],
       handle: (ctx) => {
         const status = ctx.query.get('status') ?? 'pending';
         if (!STATUSES.has(status)) throw new PhasegateError('invalid_request', 'status must be pending, approved, rejected or all', { path: 'status' });

@@ -22,13 +22,13 @@ export function readRoutes({ service, contract, issuer, metrics }: RouteDeps): R
     {
       method: 'GET',
       path: '/api/v1/events',
-      access: ['admin', 'sidecar'],
+      access: ['admin', 'sidecar', 'auditor'],
       handle: (ctx) => ({ json: service.events(queryInt(ctx.query, 'since', 0), queryInt(ctx.query, 'limit', 1000, 1, MAX_EVENTS_PAGE)) }),
     },
     {
       method: 'GET',
       path: '/api/v1/checkpoints',
-      access: ['admin', 'sidecar'],
+      access: ['admin', 'sidecar', 'auditor'],
       handle: (ctx) => ({ json: { checkpoints: service.checkpoints(ctx.query.get('agent') ?? undefined) } }),
     },
     {
@@ -44,7 +44,7 @@ export function readRoutes({ service, contract, issuer, metrics }: RouteDeps): R
     {
       method: 'GET',
       path: '/api/v1/contract',
-      access: ['sidecar', 'admin'],
+      access: ['sidecar', 'admin', 'auditor'],
       handle: () => ({ json: { contract: contract.doc, sha256: contract.sha256 } }),
     },
     { method: 'GET', path: '/.well-known/jwks.json', access: 'anyone', handle: () => ({ json: issuer.jwks() }) },

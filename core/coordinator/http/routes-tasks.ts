@@ -18,8 +18,8 @@ export function taskRoutes({ service }: RouteDeps): Route[] {
       access: ['admin'],
       handle: async (ctx) => ({ status: 201, json: { task: await service.createTask(parseNewTask(await ctx.body())) } }),
     },
-    { method: 'GET', path: '/api/v1/tasks', access: ['admin'], handle: () => ({ json: { tasks: service.listTasks() } }) },
-    { method: 'GET', path: '/api/v1/tasks/:id', access: ['admin'], handle: (ctx) => ({ json: { task: find(ctx.params.id) } }) },
+    { method: 'GET', path: '/api/v1/tasks', access: ['admin', 'auditor'], handle: () => ({ json: { tasks: service.listTasks() } }) },
+    { method: 'GET', path: '/api/v1/tasks/:id', access: ['admin', 'auditor'], handle: (ctx) => ({ json: { task: find(ctx.params.id) } }) },
     {
       method: 'POST',
       path: '/api/v1/tasks/:id/pause',

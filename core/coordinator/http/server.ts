@@ -9,14 +9,11 @@ import type { CoordinatorService } from '../types.js';
 import { createAuthenticator } from './auth.js';
 import { loadConfig } from './config.js';
 import { EVENT_STREAM_PATH, createEventStream } from './event-stream.js';
-import { ADMIN_KEY_FILE, SIDECAR_KEY_FILE, resolveBearerKey } from './keys.js';
+import { ADMIN_KEY_FILE, AUDITOR_KEY_FILE, SIDECAR_KEY_FILE, resolveBearerKey } from './keys.js';
 import { createMetrics } from './metrics.js';
 import { createRequestHandler } from './request-handler.js';
 import { createRouter } from './router.js';
-import { agentRoutes } from './routes-agent.js';
-import { approvalRoutes } from './routes-approvals.js';
-import { readRoutes } from './routes-read.js';
-import { taskRoutes } from './routes-tasks.js';
+import { coordinatorRoutes } from './routes.js';
 import { createTokenKeys } from './token-keys.js';
 
 export interface StartOptions {
@@ -36,8 +33,10 @@ export interface RunningCoordinator {
   readonly port: number;
   readonly adminKey: string;
   readonly sidecarKey: string;
+  /** The read-only auditor role's key (tasks, approvals, events, checkpoints; no decisions). */
+  readonly auditorKey: string;
   /** Files holding generated keys (null when the key came from configuration). */
-  readonly keyFiles: { readonly admin: string | null; readonly sidecar: string | null; readonly signing: string | null };
+  readonly keyFiles: { readonly admin: string | null; readonly sidecar: string | null; readonly auditor: string | null; readonly signing: string | null };
   readonly service: CoordinatorService;
   /** Stops accepting, finishes in-flight requests, closes event streams, then the engine. */
   close(): Promise<void>;
@@ -54,9 +53,10 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
   const tokens = await createTokenKeys({ dataDir, env: config.tokenEnv, ttlSeconds: config.tokenTtlS, now });
   const admin = await resolveBearerKey(dataDir, ADMIN_KEY_FILE, config.adminKey);
   const sidecar = await resolveBearerKey(dataDir, SIDECAR_KEY_FILE, config.sidecarKey);
-  // Also catches a configured key equal to the other role's generated one.
-  if (admin.key === sidecar.key) throw new TypeError('the admin and sidecar keys must differ');
-  for (const k of [admin, sidecar]) if (k.created) logger.info({ event: 'key_file_created', file: k.file }, 'generated bearer key');
+  const auditor = await resolveBearerKey(dataDir, AUDITOR_KEY_FILE, config.auditorKey);
+  // Also catches a configured key equal to another role's generated one.
+  if (new Set([admin.key, sidecar.key, auditor.key]).size !== 3) throw new TypeError('the admin, sidecar and auditor keys must all differ');
+  for (const k of [admin, sidecar, auditor]) if (k.created) logger.info({ event: 'key_file_created', file: k.file }, 'generated bearer key');
 
   const service = await openCoordinatorService({
     dataDir,
@@ -68,9 +68,9 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
     logger,
   });
   const metrics = createMetrics(() => service.listTasks());
-  const auth = createAuthenticator({ admin: admin.key, sidecar: sidecar.key });
+  const auth = createAuthenticator({ admin: admin.key, sidecar: sidecar.key, auditor: auditor.key });
   const deps = { service, contract, issuer: tokens.issuer, metrics };
-  const match = createRouter([...taskRoutes(deps), ...agentRoutes(deps), ...approvalRoutes(deps), ...readRoutes(deps)]);
+  const match = createRouter(coordinatorRoutes(deps));
   const stream = createEventStream({ service, auth, logger });
   const server = createServer({ keepAliveTimeout: 30_000 }, createRequestHandler({ match, auth, metrics, logger, bodyLimitBytes: config.bodyLimitBytes }));
   server.on('upgrade', (req, socket, head) => {
@@ -109,7 +109,8 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
     port,
     adminKey: admin.key,
     sidecarKey: sidecar.key,
-    keyFiles: { admin: admin.file, sidecar: sidecar.file, signing: tokens.signingKeyFile },
+    auditorKey: auditor.key,
+    keyFiles: { admin: admin.file, sidecar: sidecar.file, auditor: auditor.file, signing: tokens.signingKeyFile },
     service,
     close: () => (closing ??= close()),
   };

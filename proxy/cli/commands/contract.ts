@@ -1,13 +1,15 @@
 /** `phasegate contract check|explain`: validate a contract, or print it as agent instructions. */
 import { ContractError, explainContract, formatIssue, loadContract } from '../../../core/contract/index.js';
+import { agentToolName } from '../../wrapper/prompt.js';
 import { parseFlags, UsageError } from '../args.js';
 
 const USAGE = `usage: phasegate contract check [FILE]
-       phasegate contract explain [FILE] [--workflow W] [--phase P]
+       phasegate contract explain [FILE] [--workflow W] [--phase P] [--agent claude|codex]
 
   check     validate FILE (default ./agent_workflow.yaml); exit 0, or 1 with every
             error as FILE:LINE: message
-  explain   print the contract as plain instructions for an agent (the prompt text)`;
+  explain   print the contract as plain instructions for an agent (the prompt text);
+            --agent names the tools as that agent sees them (mcp__phasegate__read_file…)`;
 
 const DEFAULT_FILE = 'agent_workflow.yaml';
 
@@ -34,7 +36,9 @@ async function check(argv: string[]): Promise<number> {
 }
 
 async function explain(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { workflow: { type: 'string' }, phase: { type: 'string' } }, USAGE);
+  const { values, positionals } = parseFlags(argv, { workflow: { type: 'string' }, phase: { type: 'string' }, agent: { type: 'string' } }, USAGE);
+  const agent = values.agent;
+  if (agent !== undefined && agent !== 'claude' && agent !== 'codex') throw new UsageError(`--agent must be claude or codex, got "${agent}"`);
   const file = singleFile(positionals);
   let contract;
   try {
@@ -45,7 +49,7 @@ async function explain(argv: string[]): Promise<number> {
     return 1;
   }
   try {
-    process.stdout.write(explainContract(contract, { workflow: values.workflow, phase: values.phase }));
+    process.stdout.write(explainContract(contract, { workflow: values.workflow, phase: values.phase, toolName: (tool) => agentToolName(agent, tool) }));
   } catch (err) {
     // An unknown --workflow or --phase is a bad flag value.
     if (err instanceof RangeError) throw new UsageError(err.message);

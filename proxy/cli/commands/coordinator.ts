@@ -10,7 +10,7 @@ Runs the coordinator (task state, transitions, approvals, events) over HTTP.
   --port P         port (default 8000; 0 picks a free one)
   --contract FILE  the workflow contract (default ./agent_workflow.yaml)
 Prints the URL as the first stdout line; keys are generated into the data dir unless
-PHASEGATE_ADMIN_KEY / PHASEGATE_SIDECAR_KEY are set.`;
+PHASEGATE_ADMIN_KEY / PHASEGATE_SIDECAR_KEY / PHASEGATE_AUDITOR_KEY are set.`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(
@@ -27,9 +27,10 @@ export async function run(argv: string[]): Promise<number> {
   });
   process.stdout.write(coordinator.url + '\n');
   process.stderr.write(`coordinator listening on ${coordinator.url}\n`);
-  const { admin, sidecar, signing } = coordinator.keyFiles;
+  const { admin, sidecar, auditor, signing } = coordinator.keyFiles;
   process.stderr.write(`admin key:   ${admin ?? 'from PHASEGATE_ADMIN_KEY'}\n`);
   process.stderr.write(`sidecar key: ${sidecar ?? 'from PHASEGATE_SIDECAR_KEY'}\n`);
+  process.stderr.write(`auditor key: ${auditor ?? 'from PHASEGATE_AUDITOR_KEY'} (read-only)\n`);
   process.stderr.write(`signing key: ${signing ?? 'HS256 secret from PHASEGATE_JWT_SECRET'}\n`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', resolve);

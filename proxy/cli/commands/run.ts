@@ -2,18 +2,25 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { packageRoot } from '../../../core/contract/index.js';
 import { createLogger } from '../../../core/log.js';
-import { createProgressLogger, runAgent } from '../../wrapper/index.js';
+import { createProgressLogger, resolveWorkspace, runAgent } from '../../wrapper/index.js';
+import { AGENT_NAMES, agentPreset, type AgentName } from '../../wrapper/presets/index.js';
 import { parseFlags, UsageError } from '../args.js';
 
-const usage = `usage: phasegate run [--coordinator URL] [--agent-id ID] [--workspace DIR] [--task ID]
-                     [--capability C]… [--title T [--description D] [--criteria C]…] [--contract FILE] [--audit DIR] -- CMD ARGS…
+const usage = `usage: phasegate run [--agent claude|codex] [--coordinator URL] [--agent-id ID] [--workspace DIR] [--task ID]
+                     [--capability C]… [--title T [--description D] [--criteria C]…] [--contract FILE] [--audit DIR] [-- CMD ARGS…]
 
 Starts a sidecar for one agent (and, without --coordinator, an embedded coordinator on LMDB
-under WORKSPACE/.phasegate/), claims a task, writes the prompt file, runs CMD with
+in the workspace's state dir), claims a task, writes the prompt file, runs CMD with
 PHASEGATE_URL, PHASEGATE_AGENT_KEY, PHASEGATE_PHASE_TOKEN, PHASEGATE_PROMPT_FILE … and exits
 with CMD's exit code. --title creates the task first (embedded coordinator only).
---audit sets the sidecar's audit log directory (default WORKSPACE/.phasegate/audit; one
-sidecar per directory, so agents sharing a workspace each need their own).
+--agent claude|codex wires a real coding agent through MCP: CMD (default \`claude\` / \`codex\`)
+gets an MCP server "phasegate" (\`phasegate mcp\`), settings that disable its own file and shell
+tools, and the workflow as its system prompt (docs/agents.md).
+The state dir is PHASEGATE_STATE_DIR, else $XDG_STATE_HOME/phasegate/<id>, else
+~/.local/state/phasegate/<id> (never inside the workspace): the embedded coordinator's store
+and keys (coordinator/admin.key for \`phasegate task\`), and the default audit log (audit/).
+--audit sets the sidecar's audit log directory instead (one sidecar per directory, so agents
+sharing a workspace each need their own).
 With --coordinator, PHASEGATE_SIDECAR_KEY (and PHASEGATE_JWT_SECRET in HS256 mode) must be set.`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -33,12 +40,22 @@ export async function run(argv: string[]): Promise<number> {
       criteria: { type: 'string', multiple: true },
       contract: { type: 'string' },
       audit: { type: 'string' },
+      agent: { type: 'string' },
     },
     usage,
     false,
   );
-  if (command.length === 0) throw new UsageError('missing "-- CMD ARGS…"');
+  const agent = values.agent;
+  if (agent !== undefined && !isAgentName(agent)) throw new UsageError(`--agent must be one of ${AGENT_NAMES.join(', ')}, got "${agent}"`);
+  if (command.length === 0) {
+    if (agent === undefined) throw new UsageError('missing "-- CMD ARGS…" (or --agent claude|codex)');
+    command.push(agentPreset(agent).defaultCommand);
+  }
   const workspace = resolve(values.workspace ?? '.');
+  // Refused before anything (state dir, store, keys) is created anywhere.
+  await resolveWorkspace(workspace).catch((err: Error) => {
+    throw new UsageError(`--workspace: ${err.message}`);
+  });
   const contractFile = resolve(values.contract ?? defaultContract(workspace));
   let coordinator;
   if (values.coordinator !== undefined) {
@@ -51,6 +68,7 @@ export async function run(argv: string[]): Promise<number> {
   const report = (line: string) => process.stderr.write(`phasegate: ${line}\n`);
   return runAgent({
     command,
+    ...(agent !== undefined && { agent }),
     workspace,
     contractFile,
     ...(values['agent-id'] !== undefined && { agentId: values['agent-id'] }),
@@ -65,6 +83,10 @@ export async function run(argv: string[]): Promise<number> {
     logger: /^(debug|trace)$/.test(process.env.PHASEGATE_LOG_LEVEL ?? '') ? createLogger('phasegate-run') : createProgressLogger(report),
     report,
   });
+}
+
+function isAgentName(name: string): name is AgentName {
+  return (AGENT_NAMES as readonly string[]).includes(name);
 }
 
 /** The workspace's own contract if it has one, else the default shipped with phasegate. */

@@ -25,6 +25,7 @@ export interface TestCoordinator extends RunningCoordinator {
   readonly dataDir: string;
   admin: Api;
   sidecar: Api;
+  auditor: Api;
   anon: Api;
   dispose(): Promise<void>;
 }
@@ -56,6 +57,7 @@ export async function startTest(
     dataDir: join(root, 'data'),
     admin: api(c.url, c.adminKey),
     sidecar: api(c.url, c.sidecarKey),
+    auditor: api(c.url, c.auditorKey),
     anon: api(c.url, undefined),
     dispose: async () => {
       await c.close();

@@ -1,0 +1,103 @@
+/**
+ * MCP round trips: a real MCP client (the SDK's Client over stdio) → `phasegate mcp` (a
+ * child process) → sidecar over WebSocket, and back. Baselines in the same run, against the
+ * same sidecar: `sdk.*`, the SDK over WebSocket from this process (the floor, like
+ * `ws.denied_call`), and `agent_ws.*`, the SDK over WebSocket from its own process — what an
+ * SDK agent does, and what the bridge itself does per call. `mcp.* − agent_ws.*` is what MCP
+ * adds for an agent; `mcp.* − sdk.*` adds the process hop too.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { packageRoot } from '../core/contract/index.js';
+import { startCoordinator } from '../core/coordinator/http/index.js';
+import { createLogger } from '../core/log.js';
+import { startSidecar } from '../proxy/sidecar/index.js';
+import { AgentClient, PolicyDeniedError } from '../sdk/index.js';
+import { benchAsync, type BenchResult } from './harness.js';
+
+const AGENT_KEY = 'bench-agent-key-0123456789abcdef';
+
+export async function benches(): Promise<BenchResult[]> {
+  const root = await mkdtemp(join(tmpdir(), 'phasegate-bench-mcp-'));
+  const logger = createLogger('bench', 'silent');
+  const env = { PHASEGATE_JWT_SECRET: 'bench-hs256-secret-0123456789abcdef0123' };
+  const workspace = join(root, 'ws');
+  await mkdir(workspace);
+  await writeFile(join(workspace, 'one_k.txt'), 'x'.repeat(1023) + '\n');
+  const coordinator = await startCoordinator({ dataDir: join(root, 'data'), port: 0, contractFile: join(packageRoot(), 'agent_workflow.yaml'), env, logger });
+  const sidecar = await startSidecar({
+    coordinatorUrl: coordinator.url, agentId: 'bench-agent', workspace, auditDir: join(root, 'audit'),
+    agentKey: AGENT_KEY, sidecarKey: coordinator.sidecarKey, env, logger,
+  });
+  await fetch(`${coordinator.url}/api/v1/tasks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${coordinator.adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'bench' }),
+  });
+  const claim = await sidecar.claim();
+  const sdk = await AgentClient.connect({ url: sidecar.url, agentKey: AGENT_KEY, token: claim.token });
+  const mcp = new Client({ name: 'bench', version: '1.0.0' });
+  await mcp.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [join(packageRoot(), 'dist/proxy/cli/main.js'), 'mcp'],
+      env: { PATH: process.env.PATH ?? '', PHASEGATE_URL: sidecar.url, PHASEGATE_AGENT_KEY: AGENT_KEY, PHASEGATE_PHASE_TOKEN: claim.token, PHASEGATE_LOG_LEVEL: 'silent' },
+      stderr: 'ignore',
+    }),
+  );
+  const denied = { path: 'src/app.ts', content: 'x' };
+  const opts = { samples: 3_000, warmup: 300 };
+  const results: BenchResult[] = [];
+  try {
+    results.push(
+      await benchAsync('sdk.denied_call', async () => {
+        try {
+          await sdk.writeFile(denied.path, denied.content);
+        } catch (err) {
+          if (err instanceof PolicyDeniedError) return;
+          throw err;
+        }
+        throw new Error('expected a denial');
+      }, opts),
+    );
+    results.push(
+      await benchAsync('mcp.denied_call', async () => {
+        const r = await mcp.callTool({ name: 'write_file', arguments: denied });
+        if (r.isError !== true) throw new Error('expected a refusal');
+      }, opts),
+    );
+    results.push(
+      await benchAsync('sdk.read_file_1k', async () => {
+        if ((await sdk.readFile('one_k.txt')).bytes !== 1024) throw new Error('expected 1 KiB');
+      }, opts),
+    );
+    results.push(
+      await benchAsync('mcp.read_file_1k', async () => {
+        const r = await mcp.callTool({ name: 'read_file', arguments: { path: 'one_k.txt' } });
+        if (r.isError === true) throw new Error('expected the file');
+      }, opts),
+    );
+    results.push(...(await agentProcessBaseline({ BENCH_URL: sidecar.url, BENCH_KEY: AGENT_KEY, BENCH_TOKEN: claim.token })));
+  } finally {
+    await mcp.close();
+    sdk.close();
+    await sidecar.close();
+    await coordinator.close();
+    await rm(root, { recursive: true, force: true });
+  }
+  return results;
+}
+
+/** Runs agent-ws-process.js as its own process and reads its results. */
+function agentProcessBaseline(env: Record<string, string>): Promise<BenchResult[]> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [join(packageRoot(), 'dist/bench/agent-ws-process.js')], { env: { ...process.env, ...env } }, (err, stdout) => {
+      if (err !== null) return reject(err);
+      resolve(stdout.trim().split('\n').map((l) => JSON.parse(l) as BenchResult));
+    });
+  });
+}
