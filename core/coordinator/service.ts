@@ -96,6 +96,7 @@ export async function openCoordinatorService(opts: CoordinatorServiceOptions): P
     listApprovals: (status) => listApprovals(store, status),
     approve: (id, note) => approve(engine, id, note),
     reject: (id, reason) => reject(engine, id, reason),
+    artifact: (sha256) => (typeof sha256 === 'string' && sha256.length > 0 ? store.artifacts.get(sha256) : undefined),
     recordCheckpoint: (cp) => recordCheckpoint(engine, cp),
     checkpoints: (agentId) => listCheckpoints(store, agentId),
     events: (since, limit) => readEvents(store, since, limit),

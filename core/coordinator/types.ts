@@ -204,6 +204,8 @@ export interface CoordinatorService {
   listApprovals(status?: ApprovalRecord['status']): ApprovalRecord[];
   approve(id: string, note?: string): Promise<ApprovalRecord>;
   reject(id: string, reason: string): Promise<ApprovalRecord>;
+  /** A stored artifact by the sha256 a task or approval names, or undefined. */
+  artifact(sha256: string): unknown;
   recordCheckpoint(cp: AuditCheckpoint): Promise<void>;
   checkpoints(agentId?: string): AuditCheckpoint[];
   /** Events with seq > since, oldest first, at most `limit`; `head` is the latest committed seq. */

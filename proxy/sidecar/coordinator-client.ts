@@ -9,6 +9,7 @@ import type {
   TransitionRequest,
   TransitionResponse,
 } from '../../core/coordinator/types.js';
+import type { DenialReport } from '../../core/coordinator/denial-feed.js';
 
 export interface CoordinatorClient {
   readonly baseUrl: string;
@@ -22,6 +23,8 @@ export interface CoordinatorClient {
   heartbeat(taskId: string, agentId: string): Promise<{ lease_expires_at: string }>;
   release(taskId: string, agentId: string): Promise<void>;
   checkpoint(cp: AuditCheckpoint): Promise<void>;
+  /** Reports a batch of refusals for the dashboard's denials feed. */
+  denials(batch: readonly DenialReport[]): Promise<void>;
   events(since: number, limit?: number): Promise<{ events: CoordEvent[]; next: number; head: number }>;
 }
 
@@ -95,6 +98,9 @@ export function createCoordinatorClient(opts: CoordinatorClientOptions): Coordin
     },
     checkpoint: async (cp) => {
       await call('POST', '/api/v1/checkpoints', cp);
+    },
+    denials: async (batch) => {
+      await call('POST', '/api/v1/denials', { denials: batch });
     },
     events: (since, limit = 1000) => call('GET', `/api/v1/events?since=${since}&limit=${limit}`),
   };

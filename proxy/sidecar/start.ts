@@ -13,6 +13,7 @@ import { claimTask } from './claim.js';
 import type { SidecarContext } from './context.js';
 import { createCoordinatorClient, type CoordinatorClient } from './coordinator-client.js';
 import { followCoordinatorEvents } from './coordinator-events.js';
+import { createDenialReporter } from './denial-report.js';
 import { createForwarder } from './http-forward.js';
 import { startHeartbeats } from './lease.js';
 import { createMethods } from './methods.js';
@@ -69,7 +70,8 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
   const workspace = await createWorkspace(opts.workspace, { logger });
   // Default outside the workspace (SPEC §9): inside, the agent's code could rewrite its own log.
   const auditDir = opts.auditDir ?? (await openStateDir(workspace.root, env)).auditDir;
-  const audit = await openAuditLog({ dir: resolve(auditDir), now, logger });
+  const denials = createDenialReporter({ send: (batch) => coordinator.denials(batch), logger });
+  const audit = denials.observe(await openAuditLog({ dir: resolve(auditDir), now, logger }));
 
   const listeners = new Set<NotificationListener>();
   let broadcast = (_text: string): void => undefined;
@@ -136,6 +138,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
     forwarder.close();
     await appendQuietly(ctx, sessionEntry(ctx, 'sidecar_stopped'));
     await ctx.checkpoint();
+    await denials.close();
     await audit.close();
     logger.info({ event: 'sidecar_stopped' }, 'sidecar_stopped');
   };

@@ -67,6 +67,9 @@ function send(res: ServerResponse, reply: Reply): void {
     // Responses carry task state and keys' decisions: never cache them; never sniff a JSON body as HTML.
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
+    // A JSON reply opened directly in a browser can run nothing and be framed by nobody.
+    'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+    ...reply.headers,
   });
   res.end(payload);
 }

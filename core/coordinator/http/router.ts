@@ -16,6 +16,8 @@ export interface Reply {
   readonly json?: unknown;
   readonly text?: string;
   readonly contentType?: string;
+  /** Extra response headers (e.g. `Set-Cookie`, the dashboard's Content-Security-Policy). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface Route {

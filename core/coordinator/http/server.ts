@@ -15,6 +15,10 @@ import { createRequestHandler } from './request-handler.js';
 import { createRouter } from './router.js';
 import { coordinatorRoutes } from './routes.js';
 import { createTokenKeys } from './token-keys.js';
+import { createDenialFeed } from '../denial-feed.js';
+import { uiRoutes } from './routes-ui.js';
+import { loadUiAssets } from './ui-assets.js';
+import { createUiSessions } from './ui-session.js';
 
 export interface StartOptions {
   dataDir: string;
@@ -68,9 +72,12 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
     logger,
   });
   const metrics = createMetrics(() => service.listTasks());
-  const auth = createAuthenticator({ admin: admin.key, sidecar: sidecar.key, auditor: auditor.key });
-  const deps = { service, contract, issuer: tokens.issuer, metrics };
-  const match = createRouter(coordinatorRoutes(deps));
+  const keyAuth = createAuthenticator({ admin: admin.key, sidecar: sidecar.key, auditor: auditor.key });
+  // The dashboard's session cookie stands in for the admin/auditor key (with a CSRF token).
+  const sessions = createUiSessions({ auth: keyAuth, now });
+  const auth = sessions.wrap(keyAuth);
+  const deps = { service, contract, issuer: tokens.issuer, metrics, denials: createDenialFeed({ now }) };
+  const match = createRouter([...coordinatorRoutes(deps), ...uiRoutes(loadUiAssets(), sessions)]);
   const stream = createEventStream({ service, auth, logger });
   const server = createServer({ keepAliveTimeout: 30_000 }, createRequestHandler({ match, auth, metrics, logger, bodyLimitBytes: config.bodyLimitBytes }));
   server.on('upgrade', (req, socket, head) => {

@@ -1,0 +1,110 @@
+/** The dashboard's entry: sign-in, the live event stream, and the `#/…` routes to each view. */
+import { agentsView } from './agents.js';
+import { ApiError, get, request, useSession, type Session } from './api.js';
+import { approvalsView } from './approvals.js';
+import { boardView } from './board.js';
+import { denialsView } from './denials.js';
+import { byId, h, replace } from './dom.js';
+import { eventHead } from './history.js';
+import { openLiveStream, type LiveStream } from './live.js';
+import { taskView } from './task-page.js';
+import type { Approval } from './types.js';
+import type { View, ViewContext } from './view.js';
+
+const main = byId('main');
+const form = byId<HTMLFormElement>('login');
+const keyInput = byId<HTMLInputElement>('login-key');
+let session: Session | null = null;
+let view: View | null = null;
+let stream: LiveStream | null = null;
+let routing = 0;
+
+function showLogin(message = ''): void {
+  stream?.close();
+  stream = null;
+  view?.dispose?.();
+  view = null;
+  session = null;
+  useSession(null);
+  byId('nav').hidden = true;
+  byId('logout').hidden = true;
+  byId('live').hidden = true;
+  byId('who').textContent = '';
+  replace(main);
+  byId('login-error').textContent = message;
+  form.hidden = false;
+  keyInput.focus();
+}
+
+async function signIn(ev: SubmitEvent): Promise<void> {
+  ev.preventDefault();
+  const key = keyInput.value;
+  // Cleared at once: the key lives in this page only as long as the request takes.
+  keyInput.value = '';
+  try {
+    await signedIn(await request<Session>('POST', '/ui/session', { key }));
+  } catch (err) {
+    byId('login-error').textContent = err instanceof ApiError ? err.message : 'the coordinator did not answer';
+  }
+}
+
+async function signedIn(s: Session): Promise<void> {
+  session = s;
+  useSession(s, () => showLogin('Your session ended: sign in again.'));
+  form.hidden = true;
+  byId('nav').hidden = false;
+  byId('logout').hidden = false;
+  byId('who').textContent = `signed in as ${s.role}`;
+  byId('who').dataset.role = s.role;
+  const live = byId('live');
+  live.hidden = false;
+  stream = openLiveStream(
+    await eventHead(),
+    (e) => {
+      view?.onEvent?.(e);
+      if (e.type === 'approval_requested' || e.type === 'approval_decided') void countApprovals();
+    },
+    (state) => {
+      live.textContent = state === 'live' ? '● live' : `○ ${state}`;
+      live.dataset.state = state;
+    },
+  );
+  void countApprovals();
+  await route();
+}
+
+async function route(): Promise<void> {
+  if (session === null) return;
+  const mine = ++routing;
+  view?.dispose?.();
+  view = null;
+  const ctx: ViewContext = { role: session.role, main };
+  const hash = location.hash === '' ? '#/board' : location.hash;
+  for (const a of document.querySelectorAll<HTMLAnchorElement>('#nav a')) a.classList.toggle('current', a.getAttribute('href') === hash);
+  let next: View;
+  try {
+    if (hash.startsWith('#/task/')) next = await taskView(ctx, decodeURIComponent(hash.slice('#/task/'.length)));
+    else if (hash === '#/approvals') next = await approvalsView(ctx);
+    else if (hash === '#/denials') next = denialsView(ctx);
+    else if (hash === '#/agents') next = await agentsView(ctx);
+    else next = await boardView(ctx);
+  } catch (err) {
+    if (mine === routing) replace(main, h('p', { class: 'error' }, `Could not load this view: ${err instanceof Error ? err.message : String(err)}`));
+    return;
+  }
+  // A newer route started while this one loaded: it owns the page.
+  if (mine !== routing) return void next.dispose?.();
+  view = next;
+}
+
+async function countApprovals(): Promise<void> {
+  const { approvals } = await get<{ approvals: Approval[] }>('/api/v1/approvals').catch(() => ({ approvals: [] }));
+  byId('approval-count').textContent = approvals.length === 0 ? '' : `(${approvals.length})`;
+}
+
+form.addEventListener('submit', (ev) => void signIn(ev));
+byId('logout').addEventListener('click', () => {
+  void request('POST', '/ui/logout').finally(() => showLogin());
+});
+window.addEventListener('hashchange', () => void route());
+request<Session>('GET', '/ui/session').then(signedIn, () => showLogin());
