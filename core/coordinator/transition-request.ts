@@ -52,7 +52,8 @@ function parseEvidence(v: unknown): Evidence {
     test_runs: runs.map((r, i) => testRun(r, `evidence/test_runs/${i}`)),
     test_hashes: testHashes,
     test_links: links.map((l, i) => nameAt(l, `evidence/test_links/${i}`, 4096)),
-    workspace_revision: e.workspace_revision === undefined ? -1 : integerAt(e.workspace_revision, 'evidence/workspace_revision', 0),
+    // -1 (what the HTTP layer makes of an absent value) matches no run: absent is stale.
+    workspace_revision: e.workspace_revision === undefined ? -1 : integerAt(e.workspace_revision, 'evidence/workspace_revision', -1),
     ...(e.audit_head === undefined ? {} : { audit_head: parseAuditHead(e.audit_head, 'evidence/audit_head') }),
   };
 }
