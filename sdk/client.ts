@@ -1,4 +1,4 @@
-import { TokenError } from './errors.js';
+import { ApprovalRejectedError, LeaseLostError, TokenError, type PhasegateSdkError } from './errors.js';
 import { RpcConnection } from './rpc-connection.js';
 import { tokenExpiry, tokenPhase, tokenTaskId } from './token-claims.js';
 import type {
@@ -39,6 +39,8 @@ export class AgentClient {
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<Listener>();
   private readonly phaseWaiters = new Set<(phase: string) => void>();
+  /** Waiters that fail when no phase change is coming: a rejected approval, a lost lease. */
+  private readonly phaseFailures = new Set<(err: PhasegateSdkError) => void>();
   private readonly rpc: RpcConnection;
 
   private constructor(private readonly options: Required<Pick<AgentClientOptions, 'refreshLeadSeconds'>> & AgentClientOptions) {
@@ -76,7 +78,7 @@ export class AgentClient {
     return this.currentPhase;
   }
 
-  /** Notifications from the sidecar (`phase.changed`, `task.paused`, `task.resumed`, `lease.lost`). */
+  /** Notifications from the sidecar (`phase.changed`, `approval.decided`, `task.paused`, `task.resumed`, `lease.lost`). */
   on(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -124,21 +126,32 @@ export class AgentClient {
   /**
    * Resolves when the task reaches `phase` (e.g. when a human approval lands): from a
    * `phase.changed` notification, a new token, or the status read after a reconnect.
+   * Rejects with ApprovalRejectedError (its `data.reason` is the approver's) when the
+   * approval is rejected, and with LeaseLostError when the task is taken away.
    */
   waitForPhase(phase: string, timeoutMs = 10 * 60_000): Promise<string> {
     if (this.currentPhase === phase) return Promise.resolve(phase);
     return new Promise((resolve, reject) => {
-      const waiter = (now: string): void => {
-        if (now !== phase) return;
+      const done = (): void => {
         clearTimeout(timer);
         this.phaseWaiters.delete(waiter);
+        this.phaseFailures.delete(failure);
+      };
+      const waiter = (now: string): void => {
+        if (now !== phase) return;
+        done();
         resolve(phase);
       };
+      const failure = (err: PhasegateSdkError): void => {
+        done();
+        reject(err);
+      };
       const timer = setTimeout(() => {
-        this.phaseWaiters.delete(waiter);
+        done();
         reject(new Error(`waitForPhase(${phase}): still ${this.currentPhase} after ${timeoutMs} ms`));
       }, timeoutMs);
       this.phaseWaiters.add(waiter);
+      this.phaseFailures.add(failure);
     });
   }
 
@@ -228,6 +241,10 @@ export class AgentClient {
     for (const waiter of [...this.phaseWaiters]) waiter(phase);
   }
 
+  private failWaiters(err: PhasegateSdkError): void {
+    for (const fail of [...this.phaseFailures]) fail(err);
+  }
+
   private onNotification(n: Notification): void {
     if (n.method === 'phase.changed') {
       this.setPhase(n.params.phase);
@@ -236,6 +253,10 @@ export class AgentClient {
       if (typeof n.params.token === 'string') this.setToken(n.params.token);
       else clearTimeout(this.refreshTimer);
     }
+    if (n.method === 'approval.decided' && n.params.decision === 'rejected') {
+      this.failWaiters(new ApprovalRejectedError(n.params.approval_id, n.params.reason ?? 'no reason given'));
+    }
+    if (n.method === 'lease.lost') this.failWaiters(new LeaseLostError('the task was released, cancelled or taken over while waiting'));
     for (const listener of this.listeners) listener(n);
   }
 }

@@ -35,6 +35,20 @@ export class ConnectionError extends PhasegateSdkError {
   }
 }
 
+/** A human rejected the approval the agent was waiting for; `data.reason` is the approver's reason. */
+export class ApprovalRejectedError extends PhasegateSdkError {
+  constructor(approvalId: string, why: string) {
+    super(0, 'approval_rejected', `approval ${approvalId} was rejected: ${why}`, { approval_id: approvalId, reason: why });
+  }
+}
+
+/** The task was cancelled or handed to someone else while the agent waited (`lease.lost`). */
+export class LeaseLostError extends PhasegateSdkError {
+  constructor(message: string) {
+    super(-32010, 'lease_lost', message);
+  }
+}
+
 /** Maps a JSON-RPC error object to its typed error: the one place the SDK does so. */
 export function errorFromRpc(error: { code: number; message: string; data?: Record<string, unknown> }): PhasegateSdkError {
   const data = error.data ?? {};

@@ -1,9 +1,11 @@
 /** The phasegate agent SDK. Any export added here becomes public API. */
 export { AgentClient, type AgentClientOptions } from './client.js';
 export {
+  ApprovalRejectedError,
   AuditUnavailableError,
   ConnectionError,
   CoordinatorError,
+  LeaseLostError,
   PhasegateSdkError,
   PolicyDeniedError,
   ProtocolError,

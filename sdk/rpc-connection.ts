@@ -90,6 +90,10 @@ export class RpcConnection {
         ws.terminate();
       });
       ws.once('error', (err) => reject(new ConnectionError(`cannot connect to ${this.options.url}: ${err.message}`)));
+      // The socket alone never keeps the agent's process alive: a script that forgets close()
+      // still exits when its work is done. A request in flight (its timeout timer) and
+      // waitForPhase (its timer) do keep it alive while they wait.
+      ws.once('upgrade', (res) => res.socket.unref());
       ws.once('open', () => {
         this.socket = ws;
         const reconnected = this.everConnected;

@@ -68,4 +68,6 @@ export type Notification =
   | { readonly method: 'phase.changed'; readonly params: { phase: string; token: string | null } }
   | { readonly method: 'task.paused'; readonly params: { reason: string } }
   | { readonly method: 'task.resumed'; readonly params: Record<string, never> }
-  | { readonly method: 'lease.lost'; readonly params: Record<string, never> };
+  | { readonly method: 'lease.lost'; readonly params: Record<string, never> }
+  /** A human decided an approval of this task; `reason` is set on a rejection. */
+  | { readonly method: 'approval.decided'; readonly params: { approval_id: string; decision: 'approved' | 'rejected'; reason: string | null } };

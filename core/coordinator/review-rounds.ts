@@ -66,25 +66,31 @@ export function roundsExhausted(wf: CompiledWorkflow, tr: CompiledTransition, ta
  * so their tokens die). Called when a new round starts: a reviewer must not go on judging a
  * change that is being replaced, and its verdict would never be read.
  */
+/** Who cancels a superseded round's review tasks: the coordinator itself, not an admin. */
+const CANCELLED_BY = 'coordinator';
+
 export function cancelOpenReviews(tx: WriteTx, store: Store, task: TaskRecord, reason: string): void {
   for (const id of task.spawned) {
     const child = store.tasks.get(id);
     if (child === undefined || child.status === 'completed' || child.status === 'failed') continue;
+    const approvalId = child.pending_approval_id;
+    const approval = approvalId === null ? undefined : store.approvals.get(approvalId);
+    if (approvalId !== null && approval?.status === 'pending') {
+      void store.approvals.put(approvalId, { ...approval, status: 'rejected', decided_at: tx.nowIso, reason, decided_by: CANCELLED_BY });
+      void store.parked.remove(approvalId);
+      tx.emit('approval_decided', id, { approval_id: approvalId, decision: 'rejected', reason, decided_by: CANCELLED_BY });
+    }
+    const epoch = child.epoch + 1;
     tx.saveTask(child, {
       ...child,
       status: 'failed',
       claim: null,
-      epoch: child.epoch + 1,
+      epoch,
       pending_approval_id: null,
       blockers: [{ code: 'review_round_superseded', message: reason }],
       updated_at: tx.nowIso,
     });
-    if (child.pending_approval_id !== null) {
-      const approval = store.approvals.get(child.pending_approval_id);
-      if (approval !== undefined && approval.status === 'pending') {
-        void store.approvals.put(approval.id, { ...approval, status: 'rejected', decided_at: tx.nowIso, reason });
-      }
-    }
-    tx.emit('task_cancelled', id, { reason, parent_id: task.id });
+    // Same shape as an admin cancel: the reviewer's sidecar sees the epoch move and drops the task.
+    tx.emit('task_cancelled', id, { reason, agent_id: child.claim?.agent_id ?? null, epoch, decided_by: CANCELLED_BY, parent_id: task.id });
   }
 }

@@ -13,6 +13,7 @@ import { expireLeases, startLeaseTimer } from './leases.js';
 import { openStore } from './store.js';
 import { claim, heartbeat, release } from './task-claims.js';
 import { createTask } from './task-create.js';
+import { cancel } from './task-cancel.js';
 import { pause, resume } from './task-pause.js';
 import { refresh, snapshot } from './token-reads.js';
 import { transition } from './transitions.js';
@@ -94,9 +95,10 @@ export async function openCoordinatorService(opts: CoordinatorServiceOptions): P
     pause: (taskId, reason) => pause(engine, taskId, reason),
     resume: (taskId) => resume(engine, taskId),
     listApprovals: (status) => listApprovals(store, status),
-    approve: (id, note) => approve(engine, id, note),
-    reject: (id, reason) => reject(engine, id, reason),
-    artifact: (sha256) => (typeof sha256 === 'string' && sha256.length > 0 ? store.artifacts.get(sha256) : undefined),
+    approve: (id, note, decidedBy) => approve(engine, id, note, decidedBy),
+    reject: (id, reason, decidedBy) => reject(engine, id, reason, decidedBy),
+    cancel: (taskId, reason, decidedBy) => cancel(engine, taskId, reason, decidedBy),
+    artifact: (hash) => (typeof hash === 'string' && hash.length > 0 ? store.artifacts.get(hash) : undefined),
     recordCheckpoint: (cp) => recordCheckpoint(engine, cp),
     checkpoints: (agentId) => listCheckpoints(store, agentId),
     events: (since, limit) => readEvents(store, since, limit),

@@ -1,7 +1,7 @@
 /** Shape of a transition request, checked before any token or state is looked at. */
 import { PhasegateError } from '../errors.js';
 import type { Evidence, TestRunEvidence } from '../gates/types.js';
-import { integerAt, invalid, isPlainObject, nameAt, objectAt } from './body-checks.js';
+import { integerAt, invalid, isPlainObject, nameAt, objectAt, optionalNames } from './body-checks.js';
 
 export interface ParsedTransition {
   readonly token: string;
@@ -48,6 +48,8 @@ function parseEvidence(v: unknown): Evidence {
   for (const [path, hash] of Object.entries(hashes)) testHashes[path] = nameAt(hash, `evidence/test_hashes/${path}`);
   const links = e.test_links ?? [];
   if (!Array.isArray(links)) invalid('evidence/test_links', 'must be an array');
+  const filesChanged = optionalNames(e.files_changed, 'evidence/files_changed', 4096);
+  if (filesChanged !== undefined && filesChanged.length > 1000) invalid('evidence/files_changed', 'must list at most 1000 paths');
   return {
     test_runs: runs.map((r, i) => testRun(r, `evidence/test_runs/${i}`)),
     test_hashes: testHashes,
@@ -55,6 +57,7 @@ function parseEvidence(v: unknown): Evidence {
     // -1 (what the HTTP layer makes of an absent value) matches no run: absent is stale.
     workspace_revision: e.workspace_revision === undefined ? -1 : integerAt(e.workspace_revision, 'evidence/workspace_revision', -1),
     ...(e.audit_head === undefined ? {} : { audit_head: parseAuditHead(e.audit_head, 'evidence/audit_head') }),
+    ...(filesChanged === undefined ? {} : { files_changed: filesChanged }),
   };
 }
 

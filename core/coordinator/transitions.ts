@@ -81,7 +81,7 @@ function decide(engine: Engine, tx: WriteTx, claims: PhaseClaims, r: ParsedTrans
   }
   const artifacts = storeArtifacts(tx, r.artifacts);
   const evidence = passedEvidence(engine.store, tr, ctx, claims.sub);
-  if (tr.approval) return { kind: 'parked', approvalId: parkForApproval(tx, engine.store, task, tr, claims.sub, artifacts, { test_hashes: r.evidence.test_hashes, evidence }) };
+  if (tr.approval) return { kind: 'parked', approvalId: parkForApproval(tx, engine.store, task, tr, claims.sub, artifacts, r.evidence, evidence) };
   return { kind: 'applied', task: applyTransition(engine, tx, task, tr, { agentId: claims.sub, artifacts, testHashes: r.evidence.test_hashes, evidence }) };
 }
 

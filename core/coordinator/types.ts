@@ -109,6 +109,10 @@ export interface ApprovalRecord {
   readonly decided_at: string | null;
   readonly note: string | null;
   readonly reason: string | null;
+  /** Who decided: `ROLE:KEY-FINGERPRINT` plus `(operator name)` when the caller named one; null while pending. */
+  readonly decided_by?: string | null;
+  /** Workspace paths the requesting sidecar saw this task change (its own record, not the agent's word). */
+  readonly files_changed?: readonly string[];
 }
 
 export type EventType =
@@ -202,8 +206,11 @@ export interface CoordinatorService {
   pause(taskId: string, reason: string): Promise<TaskRecord>;
   resume(taskId: string): Promise<TaskRecord>;
   listApprovals(status?: ApprovalRecord['status']): ApprovalRecord[];
-  approve(id: string, note?: string): Promise<ApprovalRecord>;
-  reject(id: string, reason: string): Promise<ApprovalRecord>;
+  /** `decidedBy` says who decided (recorded on the approval and in its event). */
+  approve(id: string, note?: string, decidedBy?: string): Promise<ApprovalRecord>;
+  reject(id: string, reason: string, decidedBy?: string): Promise<ApprovalRecord>;
+  /** Ends a task for good (status `failed`): its claim ends (epoch + 1), a pending approval is rejected. */
+  cancel(taskId: string, reason: string, decidedBy?: string): Promise<TaskRecord>;
   /** A stored artifact by the sha256 a task or approval names, or undefined. */
   artifact(sha256: string): unknown;
   recordCheckpoint(cp: AuditCheckpoint): Promise<void>;
@@ -227,10 +234,11 @@ export interface CoordinatorService {
  *                                             visit = the task's visit counter after the move
  *   phase_transition_blocked {from, to, blockers}
  *   approval_requested {approval_id, from, to}
- *   approval_decided {approval_id, decision: 'approved'|'rejected', note?, reason?}
+ *   approval_decided {approval_id, decision: 'approved'|'rejected', note?, reason?, decided_by?}
+ *   task_cancelled {reason, agent_id, epoch, decided_by?, parent_id?}   epoch = the new epoch;
+ *                                             parent_id: a review task of a superseded round (decided_by 'coordinator')
  *   task_paused {reason} / task_resumed {}
  *   task_spawned {parent_id, child_id, workflow}
- *   task_cancelled {reason, parent_id?}        a review task of a superseded round
  *   audit_checkpoint {agent_id, seq, hash}
  * Tokens never travel in events: after phase_transition_applied the sidecar calls
  * token refresh, which issues a token for the task's current phase when the presented

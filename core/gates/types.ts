@@ -31,6 +31,8 @@ export interface Evidence {
   readonly workspace_revision: number;
   /** Head of the sidecar's audit chain (checkpoint). */
   readonly audit_head?: { readonly seq: number; readonly hash: string };
+  /** Workspace paths this sidecar wrote, edited or deleted for the task (shown to the approver; no gate reads it). */
+  readonly files_changed?: readonly string[];
 }
 
 /** Why a transition is blocked. `code` is the failed check name or one of the artifact/transition codes. */

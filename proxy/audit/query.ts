@@ -8,6 +8,11 @@ export interface AuditFilter {
   readonly task?: string;
   readonly tool?: string;
   readonly decision?: DecisionKind;
+  /** Record type: call, result, change, transition, session. */
+  readonly type?: string;
+  readonly phase?: string;
+  /** The record's `reason` (a denial's code, a transition's outcome, a session event). */
+  readonly reason?: string;
   /** ISO 8601: records with `ts` at or after this instant. */
   readonly since?: string;
 }
@@ -40,6 +45,9 @@ function matches(record: AuditRecord, filter: AuditFilter, since: number | undef
   if (filter.task !== undefined && record.task_id !== filter.task) return false;
   if (filter.tool !== undefined && record.tool !== filter.tool) return false;
   if (filter.decision !== undefined && record.decision !== filter.decision) return false;
+  if (filter.type !== undefined && record.type !== filter.type) return false;
+  if (filter.phase !== undefined && record.phase !== filter.phase) return false;
+  if (filter.reason !== undefined && record.reason !== filter.reason) return false;
   if (since !== undefined && !(Date.parse(record.ts) >= since)) return false;
   return true;
 }

@@ -28,10 +28,11 @@ export type VerifyResult =
  */
 export async function verifyAudit(pathOrDir: string, opts: { checkpoints?: readonly Checkpoint[] } = {}): Promise<VerifyResult> {
   const { files, directory } = await listAuditFiles(pathOrDir);
-  const expected = new Map<number, string>();
+  // Every hash the coordinator holds for a seq must match: two different ones are tampering.
+  const expected = new Map<number, string[]>();
   let highest = 0;
   for (const checkpoint of opts.checkpoints ?? []) {
-    expected.set(checkpoint.seq, checkpoint.hash);
+    expected.set(checkpoint.seq, [...(expected.get(checkpoint.seq) ?? []), checkpoint.hash]);
     highest = Math.max(highest, checkpoint.seq);
   }
   // A directory holds the whole chain from genesis; a lone file is checked from its first record.
@@ -60,7 +61,7 @@ export async function verifyAudit(pathOrDir: string, opts: { checkpoints?: reado
         }
       }
       const pinned = expected.get(checked.seq);
-      if (pinned !== undefined && pinned !== checked.hash) {
+      if (pinned !== undefined && pinned.some((hash) => hash !== checked.hash)) {
         return { ok: false, file, line, problem: 'checkpoint_mismatch', detail: `seq ${checked.seq} differs from the coordinator's checkpoint` };
       }
       head = { seq: checked.seq, hash: checked.hash };

@@ -3,9 +3,12 @@
  * `approve` and `reject`. Independent of the SDK: it speaks plain fetch.
  */
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import type { ApprovalDetails } from '../../core/coordinator/http/approval-details.js';
 import type { ApprovalRecord, NewTask, TaskRecord } from '../../core/coordinator/types.js';
 import { statePathsFor } from '../wrapper/state-dir.js';
+import { terminalText } from './terminal-text.js';
 
 export const DEFAULT_COORDINATOR_URL = 'http://127.0.0.1:8000';
 
@@ -26,24 +29,36 @@ export interface AdminClient {
   listTasks(): Promise<TaskRecord[]>;
   getTask(id: string): Promise<TaskRecord>;
   listApprovals(status?: ApprovalRecord['status'] | 'all'): Promise<ApprovalRecord[]>;
+  showApproval(id: string): Promise<ApprovalDetails>;
   approve(id: string, note?: string): Promise<ApprovalRecord>;
   reject(id: string, reason: string): Promise<ApprovalRecord>;
+  release(id: string): Promise<TaskRecord>;
+  cancel(id: string, reason: string): Promise<TaskRecord>;
 }
 
-export function createAdminClient(opts: { url: string; key: string; timeoutMs?: number }): AdminClient {
+/**
+ * `operator` is sent as X-Phasegate-Operator and recorded in `decided_by` next to the key's
+ * fingerprint (default: the local user name): who pressed approve, not only which key.
+ */
+export function createAdminClient(opts: { url: string; key: string; timeoutMs?: number; operator?: string }): AdminClient {
   const base = opts.url.replace(/\/+$/, '');
   const timeoutMs = opts.timeoutMs ?? 10_000;
+  const operator = opts.operator ?? localUser();
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     let res: Response;
     try {
       res = await fetch(base + path, {
         method,
-        headers: { authorization: `Bearer ${opts.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${opts.key}`,
+          ...(operator === '' ? {} : { 'x-phasegate-operator': operator }),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
-      throw new AdminRequestError(0, 'coordinator_unavailable', `cannot reach coordinator at ${base}: ${(err as Error).message}`);
+      throw new AdminRequestError(0, 'coordinator_unavailable', `cannot reach the coordinator at ${base} (${transportCause(err)}); is it running? (--coordinator URL)`);
     }
     const text = await res.text();
     let json: unknown;
@@ -66,21 +81,58 @@ export function createAdminClient(opts: { url: string; key: string; timeoutMs?: 
     listApprovals: async (status = 'pending') => (await call<{ approvals: ApprovalRecord[] }>('GET', `/api/v1/approvals?status=${status}`)).approvals,
     approve: async (id, note) => (await call<{ approval: ApprovalRecord }>('POST', `/api/v1/approvals/${enc(id)}/approve`, note === undefined ? {} : { note })).approval,
     reject: async (id, reason) => (await call<{ approval: ApprovalRecord }>('POST', `/api/v1/approvals/${enc(id)}/reject`, { reason })).approval,
+    showApproval: (id) => call<ApprovalDetails>('GET', `/api/v1/approvals/${enc(id)}`),
+    release: async (id) => (await call<{ task: TaskRecord }>('POST', `/api/v1/tasks/${enc(id)}/release`, {})).task,
+    cancel: async (id, reason) => (await call<{ task: TaskRecord }>('POST', `/api/v1/tasks/${enc(id)}/cancel`, { reason })).task,
   };
 }
 
+function localUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return '';
+  }
+}
+
+/** fetch says only "fetch failed"; the cause says what (ECONNREFUSED, a DNS failure, the timeout). */
+function transportCause(err: unknown): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError') return 'no answer in time';
+  return e.cause?.code ?? e.cause?.message ?? e.message;
+}
+
 /**
- * The admin key: `PHASEGATE_ADMIN_KEY`, else the key file a local coordinator generated in
- * `.phasegate/admin.key` (relative to `cwd`), else the one of the embedded coordinator of a
- * `phasegate run` on `cwd` (in its state dir). Undefined when none exists.
+ * The admin key: `PHASEGATE_ADMIN_KEY`, else the file named by `PHASEGATE_ADMIN_KEY_FILE`
+ * (what `phasegate run` prints for its embedded coordinator), else the key file a local
+ * coordinator generated in `.phasegate/admin.key` (relative to `cwd`), else the one of the
+ * embedded coordinator of a `phasegate run` on `cwd` (in its state dir). Undefined when none exists.
  */
 export function resolveAdminKey(env: NodeJS.ProcessEnv, cwd = process.cwd()): string | undefined {
-  const fromEnv = env.PHASEGATE_ADMIN_KEY;
+  return resolveKey(env, 'ADMIN', cwd);
+}
+
+/** The same lookup for the read-only auditor key (PHASEGATE_AUDITOR_KEY / _FILE / .phasegate/auditor.key). */
+export function resolveAuditorKey(env: NodeJS.ProcessEnv, cwd = process.cwd()): string | undefined {
+  return resolveKey(env, 'AUDITOR', cwd);
+}
+
+function resolveKey(env: NodeJS.ProcessEnv, role: 'ADMIN' | 'AUDITOR', cwd: string): string | undefined {
+  const fromEnv = env[`PHASEGATE_${role}_KEY`];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  const stateKey = statePathsFor(cwd, env)?.adminKeyFile;
-  for (const file of [join(cwd, '.phasegate', 'admin.key'), ...(stateKey === undefined ? [] : [stateKey])]) {
+  const file = env[`PHASEGATE_${role}_KEY_FILE`];
+  if (file !== undefined && file !== '') {
     try {
       return readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      throw new Error(`cannot read PHASEGATE_${role}_KEY_FILE ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  const name = `${role.toLowerCase()}.key`;
+  const state = statePathsFor(cwd, env);
+  for (const f of [join(cwd, '.phasegate', name), ...(state === undefined ? [] : [join(state.coordinatorDir, name)])]) {
+    try {
+      return readFileSync(f, 'utf8').trim();
     } catch {
       // next place
     }
@@ -88,7 +140,7 @@ export function resolveAdminKey(env: NodeJS.ProcessEnv, cwd = process.cwd()): st
   return undefined;
 }
 
-/* Shared plumbing of the admin commands (`task`, `approve`, `reject`). */
+/* Shared plumbing of the admin commands (`task`, `approve`, `reject`, `approvals`). */
 
 export const ADMIN_FLAGS = {
   coordinator: { type: 'string' },
@@ -97,12 +149,18 @@ export const ADMIN_FLAGS = {
 
 export const ADMIN_USAGE_TAIL = `  --coordinator URL  coordinator to talk to (default ${DEFAULT_COORDINATOR_URL})
   --json             machine-readable output
-The admin key comes from PHASEGATE_ADMIN_KEY, else from .phasegate/admin.key in this folder,
-else from the state dir of a \`phasegate run\` on this folder (coordinator/admin.key).`;
+The admin key comes from PHASEGATE_ADMIN_KEY, else the file PHASEGATE_ADMIN_KEY_FILE names,
+else .phasegate/admin.key in this folder, else the state dir of a \`phasegate run\` on this
+folder (coordinator/admin.key). Reads (task list/show, approvals) also take the read-only
+PHASEGATE_AUDITOR_KEY (or PHASEGATE_AUDITOR_KEY_FILE, …/auditor.key likewise).`;
 
-export function adminClientFor(url: string | undefined): AdminClient {
-  const key = resolveAdminKey(process.env);
-  if (key === undefined) throw new Error('no admin key: set PHASEGATE_ADMIN_KEY (or run where .phasegate/admin.key exists)');
+export const NO_ADMIN_KEY =
+  'no admin key: set PHASEGATE_ADMIN_KEY, or PHASEGATE_ADMIN_KEY_FILE to the key file `phasegate run` or `phasegate coordinator` printed, or run where .phasegate/admin.key exists';
+
+/** A client with the admin key; `readOnly` callers may fall back to the auditor key. */
+export function adminClientFor(url: string | undefined, opts: { readOnly?: boolean } = {}): AdminClient {
+  const key = resolveAdminKey(process.env) ?? (opts.readOnly === true ? resolveAuditorKey(process.env) : undefined);
+  if (key === undefined) throw new Error(NO_ADMIN_KEY);
   return createAdminClient({ url: url ?? DEFAULT_COORDINATOR_URL, key });
 }
 
@@ -113,7 +171,7 @@ export async function runAdmin(name: string, action: () => Promise<void>): Promi
     return 0;
   } catch (err) {
     if (!(err instanceof AdminRequestError)) throw err;
-    process.stderr.write(`phasegate ${name}: ${err.reason}: ${err.message}\n`);
+    process.stderr.write(`phasegate ${name}: ${err.reason}: ${terminalText(err.message)}\n`);
     return 1;
   }
 }

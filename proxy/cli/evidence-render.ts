@@ -1,12 +1,6 @@
-/** Renders an evidence chain for the terminal. Agent-supplied text is made printable first (no control characters reach the operator). */
+/** Renders an evidence chain for the terminal. Agent-supplied text is escaped first (no control characters reach the operator). */
 import type { EvidenceChain } from '../../core/coordinator/evidence-chain.js';
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-
-function printable(s: string): string {
-  return s.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+import { terminalText as printable } from './terminal-text.js';
 
 const LABEL: Readonly<Record<string, string>> = {
   red_run: 'red run',

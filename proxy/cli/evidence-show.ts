@@ -3,6 +3,7 @@ import type { TaskRecord } from '../../core/coordinator/types.js';
 import { runAdmin, type AdminClient } from './admin-client.js';
 import { buildEvidenceChain } from '../../core/coordinator/evidence-chain.js';
 import { renderEvidenceChain } from './evidence-render.js';
+import { jsonText } from './terminal-text.js';
 
 export async function showEvidence(client: AdminClient, id: string, json: boolean): Promise<number> {
   let broken = false;
@@ -12,7 +13,7 @@ export async function showEvidence(client: AdminClient, id: string, json: boolea
     for (const child of task.spawned) children.set(child, await client.getTask(child));
     const chain = buildEvidenceChain(task, (c) => children.get(c));
     broken = chain.problems.length > 0;
-    process.stdout.write(json ? JSON.stringify({ chain }, null, 2) + '\n' : renderEvidenceChain(chain));
+    process.stdout.write(json ? jsonText({ chain }) + '\n' : renderEvidenceChain(chain));
   });
   return code !== 0 ? code : broken ? 1 : 0;
 }

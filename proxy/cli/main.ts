@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 /** The `phasegate` executable: dispatches to one module per subcommand. The only place that prints. */
+import { readFileSync } from 'node:fs';
+import { packageRoot } from '../../core/contract/index.js';
 import { HelpRequested, UsageError } from './args.js';
+import { terminalText } from './terminal-text.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -8,7 +11,8 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   coordinator: { summary: 'run the coordinator', load: async () => (await import('./commands/coordinator.js')).run },
   sidecar: { summary: 'run one sidecar', load: async () => (await import('./commands/sidecar.js')).run },
   run: { summary: 'launch an agent behind a fresh sidecar', load: async () => (await import('./commands/run.js')).run },
-  task: { summary: 'add, list or show tasks', load: async () => (await import('./commands/task.js')).run },
+  task: { summary: 'add, list, show, release or cancel tasks', load: async () => (await import('./commands/task.js')).run },
+  approvals: { summary: 'list pending approvals, or show one with what it approves', load: async () => (await import('./commands/approvals.js')).run },
   approve: { summary: 'approve a pending approval', load: async () => (await import('./commands/approve.js')).runApprove },
   reject: { summary: 'reject a pending approval', load: async () => (await import('./commands/approve.js')).runReject },
   contract: { summary: 'check or explain a contract', load: async () => (await import('./commands/contract.js')).run },
@@ -20,7 +24,16 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
 
 function usage(): string {
   const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
-  return ['usage: phasegate <command> [flags]   (phasegate <command> --help)', '', ...rows].join('\n');
+  return ['usage: phasegate <command> [flags]   (phasegate <command> --help)', '       phasegate --version', '', ...rows].join('\n');
+}
+
+/** Each line escaped; continuation lines indented, so no line of a message can pass for phasegate's own. */
+function errorText(message: string): string {
+  return message.split('\n').map(terminalText).join('\n  ');
+}
+
+function version(): string {
+  return (JSON.parse(readFileSync(`${packageRoot()}/package.json`, 'utf8')) as { version: string }).version;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -29,9 +42,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage() + '\n');
     return name === undefined ? 2 : 0;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`phasegate ${version()}\n`);
+    return 0;
+  }
   const command = commands[name];
   if (command === undefined) {
-    process.stderr.write(`phasegate: unknown command "${name}" (phasegate --help)\n`);
+    process.stderr.write(`phasegate: unknown command "${terminalText(name)}" (phasegate --help)\n`);
     return 2;
   }
   try {
@@ -41,11 +58,12 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(err.usage + '\n');
       return 0;
     }
+    // Messages can carry what an agent wrote (a task title, a path, a coordinator's echo): escaped.
     if (err instanceof UsageError) {
-      process.stderr.write(`phasegate ${name}: ${err.message}\n`);
+      process.stderr.write(`phasegate ${name}: ${errorText(err.message)}\n`);
       return 2;
     }
-    process.stderr.write(`phasegate ${name}: ${(err as Error).message}\n`);
+    process.stderr.write(`phasegate ${name}: ${errorText((err as Error).message)}\n`);
     return 1;
   }
 }

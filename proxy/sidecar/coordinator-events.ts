@@ -6,6 +6,7 @@
 import WebSocket from 'ws';
 import type { CoordEvent } from '../../core/coordinator/types.js';
 import type { SidecarContext } from './context.js';
+import { appendQuietly, sessionEntry } from './audit-entries.js';
 import { loseLease } from './lease.js';
 import { syncPhase } from './phase-sync.js';
 
@@ -79,7 +80,7 @@ export function followCoordinatorEvents(ctx: SidecarContext, opts: FollowOptions
         }
         return;
       case 'approval_decided':
-        if (d.decision === 'rejected') s.setStatus('claimed');
+        announceDecision(ctx, d);
         return;
       case 'task_paused': {
         if (s.state !== 'active') return;
@@ -94,6 +95,7 @@ export function followCoordinatorEvents(ctx: SidecarContext, opts: FollowOptions
         ctx.notify({ method: 'task.resumed', params: {} });
         return;
       case 'task_released':
+      case 'task_cancelled':
       case 'lease_expired':
       case 'task_claimed':
         if (typeof d.epoch === 'number' && d.epoch > a.epoch) loseLease(ctx, e.type);
@@ -111,4 +113,21 @@ export function followCoordinatorEvents(ctx: SidecarContext, opts: FollowOptions
       ws?.terminate();
     },
   };
+}
+
+/**
+ * Tells the agent a human decided (`approval.decided`). A rejection is also written to the
+ * agent's audit log with its reason and who decided: the agent's own record of why it stays.
+ */
+function announceDecision(ctx: SidecarContext, d: Readonly<Record<string, unknown>>): void {
+  const approvalId = typeof d.approval_id === 'string' ? d.approval_id : '';
+  const rejected = d.decision === 'rejected';
+  const reason = rejected && typeof d.reason === 'string' ? d.reason : null;
+  if (rejected) {
+    ctx.session.setStatus('claimed');
+    const decidedBy = typeof d.decided_by === 'string' ? d.decided_by : null;
+    void appendQuietly(ctx, sessionEntry(ctx, 'approval_rejected', { approval_id: approvalId, reason, decided_by: decidedBy }));
+    ctx.logger.info({ event: 'approval_rejected', approval_id: approvalId, reason }, 'approval_rejected');
+  }
+  ctx.notify({ method: 'approval.decided', params: { approval_id: approvalId, decision: rejected ? 'rejected' : 'approved', reason } });
 }

@@ -17,6 +17,7 @@ import { createDenialReporter } from './denial-report.js';
 import { createForwarder } from './http-forward.js';
 import { startHeartbeats } from './lease.js';
 import { createMethods } from './methods.js';
+import { releaseHeldTask } from './release.js';
 import { rpcNotification } from './rpc.js';
 import { Session } from './session.js';
 import type { NotificationListener, Sidecar, SidecarOptions } from './types.js';
@@ -146,6 +147,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
     url: `ws://127.0.0.1:${port}/agent`,
     httpUrl: `http://127.0.0.1:${port}`,
     claim: (params = {}) => claimTask(ctx, params),
+    release: () => releaseHeldTask(ctx),
     onNotification(fn) {
       listeners.add(fn);
       return () => listeners.delete(fn);

@@ -3,6 +3,7 @@ import { PhasegateError } from '../../core/errors.js';
 import type { BoundPolicy, Decision } from '../../core/policy/types.js';
 import type { AuditRecord } from '../audit/types.js';
 import type { CommandResult, RealPathCheck } from '../tools/types.js';
+import { noteChangedFile } from './changed-files.js';
 import type { SidecarContext } from './context.js';
 
 export interface Executed {
@@ -42,22 +43,30 @@ export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool
     }
     case 'write_file': {
       const r = await ws.writeFile(path, args.content as string, recheck);
+      noteChangedFile(ctx, path);
       return { value: r, result: { ok: true, bytes: r.bytes } };
     }
-    case 'edit_file':
-      return { value: await ws.editFile(path, args.old as string, args.new as string, recheck), result: { ok: true } };
+    case 'edit_file': {
+      const r = await ws.editFile(path, args.old as string, args.new as string, recheck);
+      noteChangedFile(ctx, path);
+      return { value: r, result: { ok: true } };
+    }
     case 'list_files':
       return { value: await ws.listFiles(path, optStr(args.pattern), recheck), result: { ok: true } };
     case 'search':
       return { value: await ws.search(args.query as string, path, optStr(args.pattern), recheck), result: { ok: true } };
-    case 'delete_file':
-      return { value: await ws.deleteFile(path, recheck), result: { ok: true } };
+    case 'delete_file': {
+      const r = await ws.deleteFile(path, recheck);
+      noteChangedFile(ctx, path);
+      return { value: r, result: { ok: true } };
+    }
     case 'run_command': {
       if (decision.argv === undefined) throw new PhasegateError('invalid_params', 'run_command needs argv or command');
       const timeoutMs = typeof args.timeout_ms === 'number' ? args.timeout_ms : undefined;
       let r: CommandResult | undefined;
       try {
         r = await ws.runCommand(decision.argv, timeoutMs === undefined ? { cwd: path } : { cwd: path, timeoutMs });
+        noteAppliedChanges(ctx, r);
         return { value: r, result: { ok: true, exit_code: r.exit_code } };
       } finally {
         // Unsandboxed (no `changes` reported), a command writes the real workspace behind the
@@ -95,6 +104,7 @@ async function runTests(ctx: SidecarContext, policy: BoundPolicy, call: CallRef)
   if (tests === undefined) throw new PhasegateError('tool_failed', 'the workflow declares no test command', { detail: 'no tests.command in the contract' });
   const before = ctx.workspace.revision();
   const r = await ctx.workspace.runTests(tests.argv, { timeoutMs: tests.timeoutMs });
+  noteAppliedChanges(ctx, r);
   const after = ctx.workspace.revision();
   const own = appliedCount(r) ?? 0;
   const revision = after - before === own ? after : before;
@@ -114,4 +124,10 @@ async function runTests(ctx: SidecarContext, policy: BoundPolicy, call: CallRef)
     at: new Date(ctx.now()).toISOString(),
   });
   return { value: r, result: { ok: true, exit_code: r.exit_code } };
+}
+
+/** A sandboxed command reports the files it changed that were applied to the workspace (SPEC §11). */
+function noteAppliedChanges(ctx: SidecarContext, result: unknown): void {
+  const applied = (result as { changes?: { applied?: unknown } }).changes?.applied;
+  if (Array.isArray(applied)) for (const p of applied) if (typeof p === 'string') noteChangedFile(ctx, p);
 }

@@ -4,6 +4,7 @@ import type { TransitionResponse } from '../../core/coordinator/types.js';
 import type { Blocker, Evidence } from '../../core/gates/types.js';
 import { verifyCached } from '../../core/tokens/index.js';
 import { appendQuietly, transitionEntry } from './audit-entries.js';
+import { changedFiles } from './changed-files.js';
 import type { SidecarContext } from './context.js';
 import { sessionClaims } from './token-check.js';
 
@@ -44,6 +45,7 @@ export async function collectEvidence(ctx: SidecarContext): Promise<Evidence> {
     test_links: scan.links,
     workspace_revision: workspaceRevision,
     audit_head: ctx.audit.head(),
+    files_changed: changedFiles(ctx),
   };
 }
 

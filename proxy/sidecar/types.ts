@@ -56,7 +56,9 @@ export type SidecarNotification =
   | { method: 'phase.changed'; params: { phase: string; token: string | null } }
   | { method: 'task.paused'; params: { reason: string } }
   | { method: 'task.resumed'; params: Record<string, never> }
-  | { method: 'lease.lost'; params: Record<string, never> };
+  | { method: 'lease.lost'; params: Record<string, never> }
+  /** SPEC §13: a human decided this task's approval; `reason` is the rejection's (null on approval). */
+  | { method: 'approval.decided'; params: { approval_id: string; decision: 'approved' | 'rejected'; reason: string | null } };
 
 export type NotificationListener = (method: SidecarNotification['method'], params: SidecarNotification['params']) => void;
 
@@ -67,6 +69,11 @@ export interface Sidecar {
   readonly httpUrl: string;
   /** Same as the agent's `task.claim` (idempotent while a task is held). */
   claim(params?: ClaimParams): Promise<ClaimResult>;
+  /**
+   * Gives the held task back to the coordinator (its tokens die), unless it reached a terminal
+   * phase or waits for an approval. `phasegate run` calls it when CMD exits or cannot start.
+   */
+  release(): Promise<'released' | 'nothing_held' | 'finished' | 'awaiting_approval'>;
   /** Listens to the notifications agents receive (`phase.changed`, …); returns an unsubscribe function. */
   onNotification(fn: NotificationListener): () => void;
   close(): Promise<void>;

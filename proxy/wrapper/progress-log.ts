@@ -1,18 +1,26 @@
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
+import { terminalText as e } from '../cli/terminal-text.js';
 
-/** Turns one structured log record into the wrapper's one-line progress message, or nothing. */
+/**
+ * Turns one structured log record into the wrapper's one-line progress message, or nothing.
+ * Tool names, reasons and ids come from the agent: each is escaped, so a tool named
+ * "x\nphasegate: phase REVIEW → COMPLETE" cannot print a line of its own.
+ */
 function describe(r: Record<string, unknown>): string | undefined {
+  const who = typeof r.run === 'string' ? `${e(r.run)}: ` : '';
   switch (r.event) {
     case 'tool_call_denied':
-      return `denied ${String(r.tool)}: ${String(r.reason)}`;
+      return `${who}denied ${e(r.tool)}: ${e(r.reason)}`;
     case 'phase_transition_applied':
     case 'phase_changed':
-      return `phase ${String(r.from)} → ${String(r.to)}`;
+      return `${who}phase ${e(r.from)} → ${e(r.to)}`;
     case 'lease_lost':
-      return `lease lost on ${String(r.task_id)}`;
+      return `${who}lease lost on ${e(r.task_id)}`;
+    case 'approval_rejected':
+      return `${who}approval ${e(r.approval_id)} rejected: ${e(r.reason)}`;
     default:
-      return typeof r.level === 'number' && r.level >= 50 ? `error: ${String(r.msg)} ${String(r.err ?? '')}`.trim() : undefined;
+      return typeof r.level === 'number' && r.level >= 50 ? `${who}error: ${e(r.msg)} ${r.err === undefined ? '' : e(r.err)}`.trim() : undefined;
   }
 }
 

@@ -2,15 +2,19 @@ import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
+import { userInfo } from 'node:os';
 import { join, relative, isAbsolute } from 'node:path';
 import { loadContract } from '../../core/contract/index.js';
 import type { Logger } from '../../core/log.js';
-import { startSidecar } from '../sidecar/index.js';
+import { terminalText } from '../cli/terminal-text.js';
+import { startSidecar, type Sidecar } from '../sidecar/index.js';
 import { agentEnvironment } from './agent-env.js';
+import { startApprovalDesk } from './approval-desk.js';
 import { startEmbeddedCoordinator } from './embedded-coordinator.js';
 import { agentPreset, mcpEnvironment, phasegateCommand, type AgentName } from './presets/index.js';
 import { openStateDir, resolveWorkspace } from './state-dir.js';
 import { renderPrompt } from './prompt.js';
+import { startReviewers } from './reviewers.js';
 
 export interface RunAgentOptions {
   readonly command: readonly string[];
@@ -31,6 +35,19 @@ export interface RunAgentOptions {
   readonly logger: Logger;
   /** One readable line per phase change or denial. */
   readonly report: (line: string) => void;
+  /**
+   * Embedded mode: the command that runs each review task spawned for this run's task (SPEC
+   * §13), behind its own sidecar under the agent id `<agent-id>-reviewer-N`.
+   */
+  readonly reviewer?: readonly string[];
+  /**
+   * Embedded mode: how pending approvals reach the operator. `prompt` shows them on the
+   * terminal with approve / reject; `print` (no terminal) says how to decide from another
+   * shell. Default `print`.
+   */
+  readonly approvals?: 'prompt' | 'print';
+  /** Ends the run early: CMD's process group is killed (used for reviewers when the author's run ends). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -50,13 +67,16 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
+  let sidecar: Sidecar | undefined;
   try {
     let url: string;
     let sidecarKey: string;
     let jwtSecret: string | undefined;
+    let embedded: Awaited<ReturnType<typeof startEmbeddedCoordinator>> | undefined;
     if (opts.coordinator === undefined) {
-      const embedded = await startEmbeddedCoordinator(state!, opts.contractFile, opts.logger);
-      stops.push(() => embedded.coordinator.close());
+      embedded = await startEmbeddedCoordinator(state!, opts.contractFile, opts.logger);
+      const started = embedded.coordinator;
+      stops.push(() => started.close());
       ({ url, sidecarKey } = embedded.coordinator);
       jwtSecret = embedded.jwtSecret;
       if (opts.newTask !== undefined) {
@@ -70,7 +90,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
       ({ url, sidecarKey, jwtSecret } = opts.coordinator);
     }
     const agentKey = randomBytes(32).toString('base64url');
-    const sidecar = await startSidecar({
+    sidecar = await startSidecar({
       coordinatorUrl: url,
       agentId,
       workspace,
@@ -84,11 +104,58 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
       ...(opts.capabilities !== undefined && { capabilities: [...opts.capabilities] }),
       logger: opts.logger,
     });
-    stops.push(() => sidecar.close());
-    sidecar.onNotification((method, params) => opts.report(`${method} ${JSON.stringify(params, redactToken)}`));
+    const ours = sidecar;
+    stops.push(() => ours.close());
+    // Notifications carry agent-influenced text (a rejection's reason…): escaped for the terminal.
+    sidecar.onNotification((method, params) => opts.report(terminalText(`${method} ${JSON.stringify(params, redactToken)}`)));
 
     const claim = await sidecar.claim({ ...(opts.taskId !== undefined && { task_id: opts.taskId }) });
-    opts.report(`claimed ${claim.task.id} "${claim.task.title}" in ${claim.phase} as ${agentId}`);
+    opts.report(`claimed ${terminalText(claim.task.id)} "${terminalText(claim.task.title)}" in ${terminalText(claim.phase)} as ${terminalText(agentId)}`);
+
+    if (embedded !== undefined) {
+      const { coordinator } = embedded;
+      const secret = jwtSecret;
+      if (opts.reviewer !== undefined && opts.reviewer.length > 0) {
+        const reviewer = opts.reviewer;
+        let n = 0;
+        const pool = startReviewers({
+          service: coordinator.service,
+          taskId: claim.task.id,
+          report: opts.report,
+          launch: (child, signal) => {
+            const id = `${agentId}-reviewer-${++n}`;
+            opts.report(`starting reviewer ${id} on ${child.id}: ${terminalText(reviewer.join(' '))}`);
+            return runAgent({
+              command: reviewer,
+              // With --agent the reviewer is that agent too, wired through MCP like the author.
+              ...(opts.agent !== undefined && { agent: opts.agent }),
+              workspace,
+              contractFile: opts.contractFile,
+              agentId: id,
+              coordinator: { url: coordinator.url, sidecarKey: coordinator.sidecarKey, ...(secret !== undefined && { jwtSecret: secret }) },
+              taskId: child.id,
+              // The operator asked for this reviewer, so it gets what the review task requires.
+              capabilities: child.required_capabilities,
+              env: baseEnv,
+              auditDir: join(state!.dir, `audit-${id}`),
+              logger: opts.logger.child({ run: id }),
+              report: (line) => opts.report(`${id}: ${line}`),
+              signal,
+            });
+          },
+        });
+        stops.push(() => pool.stop());
+      }
+      const desk = startApprovalDesk({
+        service: coordinator.service,
+        url: coordinator.url,
+        adminKeyFile: coordinator.keyFiles.admin ?? state!.adminKeyFile,
+        mode: opts.approvals ?? 'print',
+        operator: `admin:terminal (${localUser()})`,
+        report: opts.report,
+      });
+      stops.push(async () => desk.stop());
+    }
 
     const promptDir = await mkdtemp(join(tmpdir(), 'phasegate-run-'));
     stops.push(() => rm(promptDir, { recursive: true, force: true }));
@@ -116,9 +183,30 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
       command = [file ?? agentPreset(opts.agent).defaultCommand, ...launch.args, ...rest];
       opts.report(`${opts.agent}: MCP server "phasegate" and its settings added (${launch.files.length > 0 ? launch.files.join(', ') : 'config overrides'})`);
     }
-    return await runChild(command, env, workspace);
+    return await runChild(command, env, workspace, opts.signal);
   } finally {
+    // Before anything stops: the task is given back now, not when its lease runs out.
+    if (sidecar !== undefined) await releaseClaim(sidecar, opts.report);
     await stopAll();
+  }
+}
+
+/** After CMD exits (or could not start): the claim goes back unless the task finished or waits for a human. */
+async function releaseClaim(sidecar: Sidecar, report: (line: string) => void): Promise<void> {
+  try {
+    const outcome = await sidecar.release();
+    if (outcome === 'released') report('released the claim: the task can be claimed again');
+    if (outcome === 'awaiting_approval') report('the task waits for an approval; its claim stays until someone decides');
+  } catch (err) {
+    report(`could not release the claim: ${terminalText((err as Error).message)} (it expires with its lease)`);
+  }
+}
+
+function localUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
   }
 }
 
@@ -135,7 +223,7 @@ function redactToken(key: string, value: unknown): unknown {
  * Runs CMD in its own process group so that teardown reaches its children too; Ctrl-C and
  * SIGTERM are forwarded to the group, and the group is killed when CMD exits (no orphans).
  */
-function runChild(command: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
+function runChild(command: readonly string[], env: NodeJS.ProcessEnv, cwd: string, abort?: AbortSignal): Promise<number> {
   const [file, ...args] = command;
   if (file === undefined) return Promise.reject(new TypeError('run: no command after --'));
   return new Promise((resolve, reject) => {
@@ -154,9 +242,13 @@ function runChild(command: readonly string[], env: NodeJS.ProcessEnv, cwd: strin
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    const onAbort = () => onSignal('SIGTERM');
+    abort?.addEventListener('abort', onAbort, { once: true });
+    if (abort?.aborted === true) onAbort();
     const done = () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      abort?.removeEventListener('abort', onAbort);
       signalGroup('SIGKILL');
     };
     child.once('error', (err) => {

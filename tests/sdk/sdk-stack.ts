@@ -24,7 +24,7 @@ export interface SdkStack {
   close(): Promise<void>;
 }
 
-export async function startSdkStack(opts: { coordinatorEnv?: NodeJS.ProcessEnv } = {}): Promise<SdkStack> {
+export async function startSdkStack(opts: { coordinatorEnv?: NodeJS.ProcessEnv; contractFile?: string } = {}): Promise<SdkStack> {
   const root = await mkdtemp(join(tmpdir(), 'phasegate-sdk-'));
   const workspace = join(root, 'ws');
   await mkdir(join(workspace, 'notes'), { recursive: true });
@@ -33,7 +33,7 @@ export async function startSdkStack(opts: { coordinatorEnv?: NodeJS.ProcessEnv }
   const coordinator = await startCoordinator({
     dataDir: join(root, 'data'),
     port: 0,
-    contractFile: CONTRACT,
+    contractFile: opts.contractFile ?? CONTRACT,
     env: { ...env, ...opts.coordinatorEnv },
     logger: silent,
   });

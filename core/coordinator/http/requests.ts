@@ -43,6 +43,9 @@ export function parseTransition(body: unknown): TransitionRequest {
   };
 }
 
+/** The sidecar reports at most this many changed paths (it keeps the first ones). */
+export const MAX_FILES_CHANGED = 1000;
+
 /** Missing evidence means "the sidecar observed nothing": gates that need evidence then block. */
 function parseEvidence(e: Json | undefined): Evidence {
   // workspace_revision -1 matches no run (revisions start at 0): absent evidence is stale evidence.
@@ -65,12 +68,14 @@ function parseEvidence(e: Json | undefined): Evidence {
   });
   const head = optObject(e, 'audit_head', 'evidence');
   const audit_head = head === undefined ? undefined : { seq: int(head, 'seq', 'evidence.audit_head'), hash: str(head, 'hash', 'evidence.audit_head', 128) };
+  const filesChanged = optStrArray(e, 'files_changed', 'evidence', MAX_FILES_CHANGED);
   return {
     test_runs: runs,
     test_hashes: optStrRecord(e, 'test_hashes', 'evidence') ?? {},
     test_links: optStrArray(e, 'test_links', 'evidence', 100_000) ?? [],
     workspace_revision: optInt(e, 'workspace_revision', 'evidence', 0) ?? -1,
     ...(audit_head === undefined ? {} : { audit_head }),
+    ...(filesChanged === undefined ? {} : { files_changed: filesChanged }),
   };
 }
 

@@ -1,6 +1,8 @@
-/** Admin approval routes: list, approve, reject. */
+/** Approval routes: list and show (admin, auditor); approve and reject (admin only). */
 import { PhasegateError } from '../../errors.js';
 import type { ApprovalRecord } from '../types.js';
+import { approvalDetails } from './approval-details.js';
+import { decidedBy } from './decider.js';
 import type { RouteDeps } from './route-deps.js';
 import type { Route } from './router.js';
 import { parseText } from './requests.js';
@@ -21,12 +23,22 @@ export function approvalRoutes({ service }: RouteDeps): Route[] {
       },
     },
     {
+      method: 'GET',
+      path: '/api/v1/approvals/:id',
+      access: ['admin', 'auditor'],
+      handle: (ctx) => {
+        const approval = service.listApprovals().find((a) => a.id === ctx.params.id);
+        if (approval === undefined) throw new PhasegateError('not_found', `no approval ${JSON.stringify(ctx.params.id)}`);
+        return { json: approvalDetails(service, approval) };
+      },
+    },
+    {
       method: 'POST',
       path: '/api/v1/approvals/:id/approve',
       access: ['admin'],
       handle: async (ctx) => {
         const note = parseText(await ctx.body(), 'note', false);
-        return { json: { approval: await service.approve(ctx.params.id ?? '', note) } };
+        return { json: { approval: await service.approve(ctx.params.id ?? '', note, decidedBy(ctx)) } };
       },
     },
     {
@@ -35,7 +47,7 @@ export function approvalRoutes({ service }: RouteDeps): Route[] {
       access: ['admin'],
       handle: async (ctx) => {
         const reason = parseText(await ctx.body(), 'reason', true) as string;
-        return { json: { approval: await service.reject(ctx.params.id ?? '', reason) } };
+        return { json: { approval: await service.reject(ctx.params.id ?? '', reason, decidedBy(ctx)) } };
       },
     },
   ];

@@ -1,6 +1,7 @@
-/** Admin task routes: create, list, show, pause, resume. */
+/** Task routes: create, pause, resume, cancel (admin); list and show (admin, auditor). */
 import { PhasegateError } from '../../errors.js';
 import type { TaskRecord } from '../types.js';
+import { decidedBy } from './decider.js';
 import type { RouteDeps } from './route-deps.js';
 import type { Route } from './router.js';
 import { parseNewTask, parseText } from './requests.js';
@@ -36,6 +37,15 @@ export function taskRoutes({ service }: RouteDeps): Route[] {
       handle: async (ctx) => {
         parseText(await ctx.body(), 'reason', false);
         return { json: { task: await service.resume(find(ctx.params.id).id) } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/tasks/:id/cancel',
+      access: ['admin'],
+      handle: async (ctx) => {
+        const reason = parseText(await ctx.body(), 'reason', true) as string;
+        return { json: { task: await service.cancel(find(ctx.params.id).id, reason, decidedBy(ctx)) } };
       },
     },
   ];

@@ -1,9 +1,11 @@
 /** `phasegate approve ID [--note T]` and `phasegate reject ID --reason T`: decide a pending approval. */
 import { ADMIN_FLAGS, ADMIN_USAGE_TAIL, adminClientFor, runAdmin } from '../admin-client.js';
 import { parseFlags, UsageError } from '../args.js';
+import { jsonText, terminalText as e } from '../terminal-text.js';
 
 const APPROVE_USAGE = `usage: phasegate approve ID [--note T]
 Approves a pending approval: the parked transition applies and the agent gets its new phase.
+See what you approve first: phasegate approvals show ID.
 ${ADMIN_USAGE_TAIL}`;
 
 const REJECT_USAGE = `usage: phasegate reject ID --reason T
@@ -20,8 +22,8 @@ export async function runApprove(argv: string[]): Promise<number> {
   const id = approvalId(positionals);
   return runAdmin('approve', async () => {
     const approval = await adminClientFor(values.coordinator).approve(id, values.note);
-    if (values.json === true) process.stdout.write(JSON.stringify({ approval }, null, 2) + '\n');
-    else process.stdout.write(`approved ${approval.id}: task ${approval.task_id} ${approval.from} → ${approval.to}\n`);
+    if (values.json === true) process.stdout.write(jsonText({ approval }) + '\n');
+    else process.stdout.write(`approved ${e(approval.id)}: task ${e(approval.task_id)} ${e(approval.from)} → ${e(approval.to)} (by ${e(approval.decided_by ?? 'unknown')})\n`);
   });
 }
 
@@ -32,7 +34,7 @@ export async function runReject(argv: string[]): Promise<number> {
   const reason = values.reason;
   return runAdmin('reject', async () => {
     const approval = await adminClientFor(values.coordinator).reject(id, reason);
-    if (values.json === true) process.stdout.write(JSON.stringify({ approval }, null, 2) + '\n');
-    else process.stdout.write(`rejected ${approval.id}: task ${approval.task_id} stays in ${approval.from}\n`);
+    if (values.json === true) process.stdout.write(jsonText({ approval }) + '\n');
+    else process.stdout.write(`rejected ${e(approval.id)}: task ${e(approval.task_id)} stays in ${e(approval.from)} (by ${e(approval.decided_by ?? 'unknown')}); the agent hears the reason\n`);
   });
 }

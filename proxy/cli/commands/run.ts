@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { packageRoot } from '../../../core/contract/index.js';
+import { splitCommand } from '../../../core/policy/index.js';
 import { createLogger } from '../../../core/log.js';
 import { createProgressLogger, resolveWorkspace, runAgent } from '../../wrapper/index.js';
 import { AGENT_NAMES, agentPreset, type AgentName } from '../../wrapper/presets/index.js';
 import { parseFlags, UsageError } from '../args.js';
 
 const usage = `usage: phasegate run [--agent claude|codex] [--coordinator URL] [--agent-id ID] [--workspace DIR] [--task ID]
-                     [--capability C]… [--title T [--description D] [--criteria C]…] [--contract FILE] [--audit DIR] [-- CMD ARGS…]
+                     [--capability C]… [--title T [--description D] [--criteria C]…] [--contract FILE] [--audit DIR]
+                     [--reviewer CMD] [--approvals prompt|print] [-- CMD ARGS…]
 
 Starts a sidecar for one agent (and, without --coordinator, an embedded coordinator on LMDB
 in the workspace's state dir), claims a task, writes the prompt file, runs CMD with
@@ -21,7 +23,18 @@ The state dir is PHASEGATE_STATE_DIR, else $XDG_STATE_HOME/phasegate/<id>, else
 and keys (coordinator/admin.key for \`phasegate task\`), and the default audit log (audit/).
 --audit sets the sidecar's audit log directory instead (one sidecar per directory, so agents
 sharing a workspace each need their own).
-With --coordinator, PHASEGATE_SIDECAR_KEY (and PHASEGATE_JWT_SECRET in HS256 mode) must be set.`;
+With --coordinator, PHASEGATE_SIDECAR_KEY (and PHASEGATE_JWT_SECRET in HS256 mode) must be set.
+When CMD exits (or cannot start) the claim is released, unless the task finished or waits
+for an approval.
+
+Embedded coordinator only (no --coordinator), so the default workflow can finish on its own:
+  --reviewer CMD        runs each spawned review task: CMD (one string, split like a shell
+                        would, no operators) behind a second sidecar as <agent-id>-reviewer-N;
+                        with --agent the default is another instance of that agent
+  --approvals MODE      prompt: show each pending approval here (task, plan, reviews,
+                        completion, files changed) and ask approve / reject; print: only print
+                        the coordinator URL and the admin key file, for \`phasegate approve\`
+                        from another shell. Default: prompt on a terminal, else print.`;
 
 export async function run(argv: string[]): Promise<number> {
   const split = argv.indexOf('--');
@@ -40,6 +53,8 @@ export async function run(argv: string[]): Promise<number> {
       criteria: { type: 'string', multiple: true },
       contract: { type: 'string' },
       audit: { type: 'string' },
+      reviewer: { type: 'string' },
+      approvals: { type: 'string' },
       agent: { type: 'string' },
     },
     usage,
@@ -64,7 +79,13 @@ export async function run(argv: string[]): Promise<number> {
     if (!sidecarKey) throw new UsageError('PHASEGATE_SIDECAR_KEY must be set with --coordinator');
     const jwtSecret = process.env.PHASEGATE_JWT_SECRET ?? process.env.ORCHESTRATOR_JWT_SECRET;
     coordinator = { url: values.coordinator, sidecarKey, ...(jwtSecret !== undefined && { jwtSecret }) };
+    if (values.reviewer !== undefined) throw new UsageError('--reviewer needs the embedded coordinator (with --coordinator, run reviewers with their own `phasegate run --task ID`)');
   }
+  // With --agent, another instance of the same agent reviews (SPEC §13), unless --reviewer says otherwise.
+  const reviewer = values.reviewer !== undefined ? reviewerCommand(values.reviewer) : agent !== undefined && coordinator === undefined ? [...command] : undefined;
+  if (values.approvals !== undefined && values.approvals !== 'prompt' && values.approvals !== 'print') throw new UsageError(`--approvals must be prompt or print, got ${values.approvals}`);
+  // A prompt needs someone at a terminal; otherwise print how to decide from another shell.
+  const approvals = (values.approvals as 'prompt' | 'print' | undefined) ?? (process.stdin.isTTY && process.stderr.isTTY ? 'prompt' : 'print');
   const report = (line: string) => process.stderr.write(`phasegate: ${line}\n`);
   return runAgent({
     command,
@@ -76,6 +97,8 @@ export async function run(argv: string[]): Promise<number> {
     ...(values.task !== undefined && { taskId: values.task }),
     ...(values.audit !== undefined && { auditDir: resolve(values.audit) }),
     ...(values.capability !== undefined && { capabilities: values.capability }),
+    ...(reviewer !== undefined && { reviewer }),
+    approvals,
     ...(values.title !== undefined && {
       newTask: { title: values.title, ...(values.description !== undefined && { description: values.description }), criteria: values.criteria ?? [] },
     }),
@@ -93,4 +116,11 @@ function isAgentName(name: string): name is AgentName {
 function defaultContract(workspace: string): string {
   const own = resolve(workspace, 'agent_workflow.yaml');
   return existsSync(own) ? own : resolve(packageRoot(), 'agent_workflow.yaml');
+}
+
+function reviewerCommand(text: string): string[] {
+  const split = splitCommand(text);
+  if (!split.ok) throw new UsageError(`--reviewer: "${split.operator}" is a shell operator; give one command (no ; & | < > \` $ ( ))`);
+  if (split.argv.length === 0) throw new UsageError('--reviewer: empty command');
+  return split.argv;
 }
