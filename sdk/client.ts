@@ -50,11 +50,23 @@ export class AgentClient {
       ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
       ...(options.reconnect !== undefined && { reconnect: options.reconnect }),
       onNotification: (method, params) => this.onNotification({ method, params } as Notification),
-      // Notifications sent while we were away are lost: ask where the task is now.
-      onReconnect: () => void this.status().then((s) => this.setPhase(s.phase), () => undefined),
+      // Notifications sent while we were away are lost: ask where the task is now, retrying a
+      // little while the restarted sidecar has not re-claimed the task yet (no_task).
+      onReconnect: () => void this.catchUpAfterReconnect(),
     });
     // An empty PHASEGATE_PHASE_TOKEN means "no token yet", not a token to send.
     if (options.token) this.setToken(options.token);
+  }
+
+  private async catchUpAfterReconnect(attempts = 40): Promise<void> {
+    for (let i = 0; i < attempts; i++) {
+      try {
+        this.setPhase((await this.status()).phase);
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 250).unref());
+      }
+    }
   }
 
   /** Connects using the environment the wrapper provides (SPEC §6); options override it. */

@@ -23,10 +23,11 @@ export const DEFAULT_MAX_REVIEW_ROUNDS = 3;
 
 /**
  * Always protected, whatever the contract says. Attack stopped: an agent rewriting the
- * contract, the coordinator's state or keys (`.phasegate/`), or git hooks (`.git/hooks`
- * run code on the operator's next commit).
+ * contract, the coordinator's state or keys (`.phasegate/`), or git metadata at any depth
+ * (hooks run code on the operator's next commit; a nested `.git/config` runs code on `git
+ * status`). Listed here for `contract explain`; core/policy enforces them on its own too.
  */
-const ALWAYS_PROTECTED = ['.phasegate/**', '.git/**'];
+const ALWAYS_PROTECTED = ['.phasegate/**', '.git/**', '**/.git/**', '**/.git', 'agent_workflow.yaml'];
 
 /**
  * Builds the compiled form of a document that passed every check. `file` names the

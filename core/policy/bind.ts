@@ -7,6 +7,7 @@ import type { CommandPattern, CompiledContract, EnforcementMode } from '../contr
 import type { PhaseClaims } from '../tokens/types.js';
 import { matchCommand } from './command-pattern.js';
 import * as D from './decisions.js';
+import { alwaysProtected, type ProtectedCheck } from './always-protected.js';
 import { bindTools, type BoundTool } from './bound-tools.js';
 import { compileGlobs, type TemplateValues } from './glob-compile.js';
 import { normalizeWorkspacePath } from './path-normalize.js';
@@ -15,7 +16,7 @@ import { isArgsObject } from './tool-args.js';
 import type { Assignment, BoundPolicy, Decision, ToolCall } from './types.js';
 
 /** Written by the sidecar and the coordinator; protected even if a contract forgets them. */
-const ALWAYS_PROTECTED = ['.phasegate/**', '.git/**'];
+const ALWAYS_PROTECTED = ['.phasegate/**'];
 
 const UNKNOWN_TOOL = D.deny('tool_not_allowed', 'unknown tool');
 
@@ -30,11 +31,16 @@ const PRIVATE = D.deny('path_not_permitted', 'path is private to phasegate: .pha
 export interface BindOptions {
   /** Overrides the contract's enforcement mode (PHASEGATE_ENFORCEMENT). */
   readonly mode?: EnforcementMode;
+  /**
+   * Workspace-relative real paths of the loaded contract file (SPEC §8: protected under its
+   * real path, whatever it is called). The sidecar computes them; `decide` stays pure.
+   */
+  readonly contractPaths?: readonly string[];
 }
 
 /** Binds the assignment's phase; throws TypeError for a workflow or phase the contract lacks. */
 export function bindPolicy(contract: CompiledContract, assignment: Assignment, opts: BindOptions = {}): BoundPolicy {
-  return new Policy(contract, assignment, opts.mode ?? contract.enforcement);
+  return new Policy(contract, assignment, opts.mode ?? contract.enforcement, alwaysProtected(opts.contractPaths));
 }
 
 class Policy implements BoundPolicy {
@@ -44,7 +50,12 @@ class Policy implements BoundPolicy {
   private readonly protectedRe: RegExp | undefined;
   private readonly contractSha: string;
 
-  constructor(contract: CompiledContract, a: Assignment, mode: EnforcementMode) {
+  constructor(
+    contract: CompiledContract,
+    a: Assignment,
+    mode: EnforcementMode,
+    private readonly fixedProtected: ProtectedCheck,
+  ) {
     const workflow = contract.workflows.get(a.workflow);
     if (workflow === undefined) throw new TypeError(`bindPolicy: unknown workflow "${a.workflow}"`);
     const phase = workflow.phases.get(a.phase);
@@ -94,7 +105,10 @@ class Policy implements BoundPolicy {
       if (!n.ok) return D.deny(n.reason, n.message);
       path = n.path;
       if (PRIVATE_DIR.test(path)) return PRIVATE;
-      if (spec.writes && this.isProtected(path)) return D.deny('path_not_permitted', `path is protected: ${path}`, path);
+      if (spec.writes) {
+        const refusal = this.protectedRefusal(path);
+        if (refusal !== undefined) return refusal;
+      }
       if (soft === undefined) {
         soft = this.globRefusal(t, path);
         if (soft !== undefined && this.strict) return soft;
@@ -129,15 +143,19 @@ class Policy implements BoundPolicy {
     const n = normalizeWorkspacePath(realRelativePath);
     if (!n.ok) return D.deny(n.reason, n.message);
     if (PRIVATE_DIR.test(n.path)) return PRIVATE;
-    if (t.spec.writes && this.isProtected(n.path)) return D.deny('path_not_permitted', `path is protected: ${n.path}`, n.path);
+    const fixed = t.spec.writes ? this.protectedRefusal(n.path) : undefined;
+    if (fixed !== undefined) return fixed;
     const refusal = this.globRefusal(t, n.path);
     if (refusal === undefined) return { decision: 'allow', path: n.path };
     return this.strict ? refusal : D.wouldDeny(refusal, n.path, undefined);
   }
 
-  /** Protected globs: write tools only, a hard denial in every mode. */
-  private isProtected(path: string): boolean {
-    return this.protectedRe !== undefined && this.protectedRe.test(path);
+  /** Protected paths (always-protected ones, then the contract's globs): write tools only, a hard denial in every mode. */
+  private protectedRefusal(path: string): Decision | undefined {
+    const fixed = this.fixedProtected(path);
+    if (fixed !== undefined) return D.deny('path_not_permitted', fixed, path);
+    if (this.protectedRe !== undefined && this.protectedRe.test(path)) return D.deny('path_not_permitted', `path is protected: ${path}`, path);
+    return undefined;
   }
 
   /** The phase's deny globs first, then its allow-list; a soft (contract) refusal. */

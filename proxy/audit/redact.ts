@@ -6,8 +6,8 @@ const SECRET_KEY = /(secret|token|password|passwd|api[_-]?key|authorization|priv
 const CONTENT_KEYS = new Set(['content', 'old', 'new']);
 /** Any single string above this is stored as a digest (bounds record size). */
 const MAX_STRING_BYTES = 4096;
-/** Redacted args whose canonical JSON exceeds this are stored as one digest. */
-const MAX_ARGS_BYTES = 64 * 1024;
+/** Redacted args whose canonical JSON exceeds this are stored as one digest: a record stays a few KiB (SPEC §9). */
+const MAX_ARGS_BYTES = 16 * 1024;
 const MAX_DEPTH = 16;
 export const REDACTED = '[redacted]';
 
@@ -65,7 +65,7 @@ function redactValue(value: unknown, depth: number): unknown {
  * What the audit log stores for a call's args (SPEC §9): file contents (`content`, `old`,
  * `new`) as `{sha256, bytes}`, secret-named keys (incl. `token`, `phase_token`) as
  * "[redacted]" at any depth, secrets on command lines masked, long strings digested, and
- * the whole digested if it is still over 64 KiB.
+ * the whole digested if it is still over 16 KiB.
  */
 export function redactArgs(tool: string | null, args: unknown): unknown {
   if (args === null || typeof args !== 'object' || Array.isArray(args)) return redactValue(args, 0);

@@ -1,19 +1,25 @@
 import type { DecisionKind } from '../../core/policy/types.js';
 
-/** One line of tool_audit.jsonl (SPEC §9). */
+/** A string field over 4 KiB as the log stores it (SPEC §9): its sha256 and length. */
+export interface AuditDigest {
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/** One line of tool_audit.jsonl (SPEC §9). String fields over 4 KiB are stored as AuditDigest. */
 export interface AuditRecord {
   readonly seq: number;
   readonly ts: string;
   readonly type: 'call' | 'result' | 'transition' | 'session';
-  readonly call_id: string | null;
-  readonly agent_id: string;
-  readonly task_id: string | null;
-  readonly phase: string | null;
-  readonly tool: string | null;
+  readonly call_id: string | AuditDigest | null;
+  readonly agent_id: string | AuditDigest;
+  readonly task_id: string | AuditDigest | null;
+  readonly phase: string | AuditDigest | null;
+  readonly tool: string | AuditDigest | null;
   readonly args: unknown;
   readonly decision: DecisionKind | null;
-  readonly reason: string | null;
-  readonly result: { ok: boolean; exit_code?: number; bytes?: number; error?: string } | null;
+  readonly reason: string | AuditDigest | null;
+  readonly result: { ok: boolean; exit_code?: number; bytes?: number; error?: string | AuditDigest } | null;
   readonly duration_us: number | null;
   readonly prev: string;
   readonly hash: string;

@@ -5,6 +5,7 @@ import { AuditFile } from './audit-file.js';
 import { sealRecord } from './chain.js';
 import { readChainHead, type ChainHead } from './chain-head.js';
 import { listAuditFiles } from './files.js';
+import { boundFields } from './bound-fields.js';
 import { redactArgs } from './redact.js';
 import type { AuditEntry, AuditLog, AuditRecord } from './types.js';
 
@@ -99,7 +100,7 @@ class ChainWriter implements AuditLog {
   /** Exactly the SPEC §9 fields (nothing extra a caller's object may carry), args redacted. */
   private unsealed(entry: AuditEntry, seq: number, prev: string): Omit<AuditRecord, 'hash'> {
     if (!RECORD_TYPES.has(entry.type) || typeof entry.agent_id !== 'string') throw new TypeError('bad audit entry type or agent_id');
-    return {
+    return boundFields({
       seq,
       ts: new Date(this.now()).toISOString(),
       type: entry.type,
@@ -108,12 +109,12 @@ class ChainWriter implements AuditLog {
       task_id: entry.task_id ?? null,
       phase: entry.phase ?? null,
       tool: entry.tool ?? null,
-      args: entry.args === undefined ? null : redactArgs(entry.tool ?? null, entry.args),
+      args: entry.args === undefined ? null : redactArgs(typeof entry.tool === 'string' ? entry.tool : null, entry.args),
       decision: entry.decision ?? null,
       reason: entry.reason ?? null,
       result: entry.result ?? null,
       duration_us: entry.duration_us ?? null,
       prev,
-    };
+    });
   }
 }

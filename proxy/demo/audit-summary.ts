@@ -27,7 +27,7 @@ export async function summarizeAudit(dir: string, agentId: string): Promise<Audi
     if (record.decision === 'allow') allowed++;
     else if (record.decision === 'deny') {
       denied++;
-      const reason = record.reason ?? 'unknown';
+      const reason = typeof record.reason === 'string' ? record.reason : 'unknown';
       deniedByReason[reason] = (deniedByReason[reason] ?? 0) + 1;
     }
   }

@@ -25,6 +25,9 @@ export interface McpBridgeOptions {
 
 const INSTRUCTIONS = `phasegate enforces a workflow on this task: every file and shell operation goes through these tools and is checked against the task's current phase. Call workflow_describe first, workflow_status to see what is missing, and workflow_transition to move on. A refused call explains the rule and the next step; it is not a bug to work around.`;
 
+/** 8 MiB frames at the sidecar, less room for the envelope (token, method, id). */
+const MAX_ARGS_BYTES = 8 * 1024 * 1024 - 64 * 1024;
+
 const CALL_TOOL_METHOD_ONLY = CallToolRequestSchema.pick({ method: true }).loose();
 
 export function createMcpBridge(opts: McpBridgeOptions): Server {
@@ -34,6 +37,7 @@ export function createMcpBridge(opts: McpBridgeOptions): Server {
   secrets.add(client.token);
   const server = new Server({ name: 'phasegate', version: opts.version }, { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS });
   const tracker = new PhaseTracker(client, (phase) => {
+    secrets.add(client.token);
     logger.info({ phase }, 'phase_changed');
     // Before `initialize` there is no peer to notify; its first tools/list will be current anyway.
     server.sendToolListChanged().catch(() => undefined);
@@ -42,7 +46,8 @@ export function createMcpBridge(opts: McpBridgeOptions): Server {
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     const r = await rules();
-    return { tools: toolsForPhase(r?.allowed_tools ?? [], r?.transitions.map((t) => t.to) ?? []) };
+    const artifacts = Object.fromEntries(Object.entries(r?.artifacts ?? {}).map(([name, a]) => [name, a.schema]));
+    return { tools: toolsForPhase(r?.allowed_tools ?? [], r?.transitions.map((t) => t.to) ?? [], artifacts) };
   });
 
   // Registered with a schema that checks only the method: the SDK's Server then validates the
@@ -67,6 +72,12 @@ export function createMcpBridge(opts: McpBridgeOptions): Server {
   });
 
   async function callBuiltIn(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+    // The sidecar closes the socket on a frame over 8 MiB (SPEC §5): say so instead of losing the connection.
+    const size = Buffer.byteLength(JSON.stringify(args));
+    if (size > MAX_ARGS_BYTES) {
+      const message = `the arguments are ${size} bytes; a call carries at most ${MAX_ARGS_BYTES} (write large files in parts with edit_file)`;
+      return textResult(renderRefusal({ reason: 'invalid_params', message }, { tool: name, rules: await rules() }), true);
+    }
     try {
       // Unknown and disallowed names go to the sidecar too: it refuses them and audits the attempt.
       return textResult(toolResultText(name, await client.useTool(name, args)));

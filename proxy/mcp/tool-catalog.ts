@@ -72,7 +72,7 @@ export const BUILT_IN_TOOLS: Readonly<Record<string, ToolDef>> = {
         argv: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Program and arguments, e.g. ["git", "status"].' },
         command: { type: 'string', description: 'The same as one string, e.g. "git status".' },
         cwd: { ...path, description: 'Working folder inside the workspace (default: the root).' },
-        timeout_ms: { type: 'integer', minimum: 1, description: 'Time limit in milliseconds (default 120000).' },
+        timeout_ms: { type: 'integer', minimum: 1, maximum: 2_147_483_647, description: 'Time limit in milliseconds (default 120000).' },
       },
       additionalProperties: false,
     },
@@ -100,14 +100,21 @@ export function isWorkflowTool(name: string): name is WorkflowTool {
  * The MCP tool list for one phase: the built-in tools it allows, in catalog order, then the
  * three workflow tools. `targets` are the phases a transition may go to from here.
  */
-export function toolsForPhase(allowed: readonly string[], targets: readonly string[]): Tool[] {
+export function toolsForPhase(allowed: readonly string[], targets: readonly string[], artifacts: Readonly<Record<string, object>> = {}): Tool[] {
   const tools: Tool[] = Object.entries(BUILT_IN_TOOLS)
     .filter(([name]) => allowed.includes(name))
     .map(([name, def]) => ({ name, ...def }));
-  return [...tools, ...workflowTools(targets)];
+  return [...tools, ...workflowTools(targets, artifacts)];
 }
 
-function workflowTools(targets: readonly string[]): Tool[] {
+/** An artifact's JSON Schema as a property schema: the document-level keywords dropped. */
+function propertySchema(schema: object): object {
+  const { $schema: _schema, $id: _id, ...rest } = schema as Record<string, unknown>;
+  return rest;
+}
+
+function workflowTools(targets: readonly string[], artifacts: Readonly<Record<string, object>>): Tool[] {
+  const artifactProps = Object.fromEntries(Object.entries(artifacts).map(([name, schema]) => [name, propertySchema(schema)]));
   return [
     {
       name: 'workflow_status',
@@ -129,7 +136,9 @@ function workflowTools(targets: readonly string[]): Tool[] {
           },
           artifacts: {
             type: 'object',
-            description: 'Artifact name → JSON object, e.g. {"plan": {"summary": "…", "acceptance_criteria": ["…"]}}.',
+            description: 'Artifact name → JSON object; which ones a transition requires: workflow_describe.',
+            // The schemas of the artifacts this phase's ways out require, so a client can build valid ones.
+            ...(Object.keys(artifactProps).length > 0 && { properties: artifactProps }),
             additionalProperties: { type: 'object' },
           },
         },

@@ -8,6 +8,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { PhasegateError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { createAgentKeyCheck } from './agent-key.js';
+import type { BodyBudget } from './body-budget.js';
+import { capConnections } from './connection-cap.js';
 import { serveAgentConnection } from './agent-connection.js';
 import { readJsonBody } from './http-body.js';
 import { FORWARDED_ROUTES, type Forwarder } from './http-forward.js';
@@ -23,6 +25,10 @@ export interface AgentServerOptions {
   forwarder: Forwarder;
   logger: Logger;
   maxInFlight: number;
+  /** Open connections (ws + HTTP) before one more is refused with 503. */
+  maxConnections: number;
+  /** Request-body memory shared by every HTTP request. */
+  bodies: BodyBudget;
 }
 
 export interface AgentServer {
@@ -54,7 +60,7 @@ export function createAgentServer(opts: AgentServerOptions): AgentServer {
   /** The HTTP twin of `tool.call`: same handler, same hot path, same audit records. */
   const toolsExecute = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      const body = await readJsonBody(req);
+      const body = await readJsonBody(req, opts.bodies);
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new PhasegateError('invalid_params', 'body must be {phase_token, tool_name, args}');
       const b = body as Record<string, unknown>;
       const toolCall = methods.get('tool.call');
@@ -72,6 +78,8 @@ export function createAgentServer(opts: AgentServerOptions): AgentServer {
       if (!res.headersSent) sendError(res, err);
     });
   });
+
+  capConnections(server, opts.maxConnections, logger);
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '/').split('?')[0];

@@ -5,7 +5,10 @@ import type { ClaimsCache } from '../../core/tokens/index.js';
 import type { TokenVerifier } from '../../core/tokens/types.js';
 import type { AuditLog } from '../audit/types.js';
 import type { Workspace } from '../tools/types.js';
+import type { BodyBudget } from './body-budget.js';
+import type { CommandSlots } from './command-slots.js';
 import type { CoordinatorClient } from './coordinator-client.js';
+import type { PhaseFence } from './fence.js';
 import type { Session } from './session.js';
 import type { SidecarNotification } from './types.js';
 
@@ -21,6 +24,12 @@ export interface SidecarContext {
   readonly verifier: TokenVerifier;
   readonly cache: ClaimsCache;
   readonly logger: Logger;
+  /** Sidecar-wide command concurrency (SPEC §11 Limits). */
+  readonly commands: CommandSlots;
+  /** Sidecar-wide request-body memory (SPEC §11 Limits). */
+  readonly bodies: BodyBudget;
+  /** Tool calls vs transitions (SPEC §11 Phase fence). */
+  readonly fence: PhaseFence;
   /** ms since epoch. */
   readonly now: () => number;
   /** Sends a notification to every connected agent (and to `onNotification` listeners). */

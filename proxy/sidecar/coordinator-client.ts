@@ -13,7 +13,8 @@ import type { DenialReport } from '../../core/coordinator/denial-feed.js';
 
 export interface CoordinatorClient {
   readonly baseUrl: string;
-  contract(): Promise<{ contract: unknown; sha256: string }>;
+  /** `file`: the real path the coordinator loaded the contract from (absent from older coordinators). */
+  contract(): Promise<{ contract: unknown; sha256: string; file?: unknown }>;
   jwks(): Promise<{ keys: object[] }>;
   claim(req: ClaimRequest): Promise<ClaimResponse>;
   transition(req: TransitionRequest): Promise<TransitionResponse>;

@@ -6,7 +6,7 @@
  */
 import type { DenialReport } from '../../core/coordinator/denial-feed.js';
 import type { Logger } from '../../core/log.js';
-import type { AuditLog, AuditRecord } from '../audit/types.js';
+import type { AuditDigest, AuditLog, AuditRecord } from '../audit/types.js';
 
 /** The coordinator refuses longer values; they are shortened here so one long path cannot lose a batch. */
 const MAX = { id: 200, tool: 200, path: 1000 } as const;
@@ -95,13 +95,17 @@ function reportOf(rec: AuditRecord): DenialReport {
     phase: cut(rec.phase, MAX.id),
     tool: cut(rec.tool, MAX.tool),
     path: cut(target, MAX.path),
-    reason: rec.reason !== null && REASON.test(rec.reason) ? rec.reason : 'denied',
+    reason: typeof rec.reason === 'string' && REASON.test(rec.reason) ? rec.reason : 'denied',
     audit_seq: rec.seq,
   };
 }
 
-/** Shortened to `max` characters; empty strings become null (the coordinator wants non-empty or null). */
-function cut(s: string | null, max: number): string | null {
+/**
+ * Shortened to `max` characters; empty strings become null (the coordinator wants non-empty or
+ * null). A field the audit log bounded to `{sha256, bytes}` (over 4 KiB) is named by its digest.
+ */
+function cut(s: string | AuditDigest | null, max: number): string | null {
+  if (s !== null && typeof s === 'object') return `sha256:${s.sha256.slice(0, 16)}… (${s.bytes} bytes)`;
   if (s === null || s === '') return null;
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }

@@ -68,7 +68,7 @@ export function createForwarder(ctx: SidecarContext, opts: { coordinatorUrl: str
       await sessionClaims(ctx, token, { allowPaused: true });
       return { phaseToken: token as string };
     }
-    const raw = await readJsonBody(req);
+    const raw = await readJsonBody(req, ctx.bodies);
     if (route === 'POST /api/v1/tasks/claim') {
       // The agent's agent_id (if any) is dropped: a claim always names this sidecar's agent.
       const params = parseClaimParams(raw);
@@ -101,25 +101,35 @@ export function createForwarder(ctx: SidecarContext, opts: { coordinatorUrl: str
     };
   };
 
+  const forwardOne = async (route: string, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (route === 'POST /api/v1/tasks/claim' && replyHeldClaim(ctx, res)) return;
+    let prepared: Prepared;
+    try {
+      prepared = await prepare(route, req);
+    } catch (err) {
+      return sendError(res, err);
+    }
+    const text = prepared.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(prepared.body));
+    // An allow-list of outgoing headers: hop-by-hop headers (RFC 9110 §7.6.1), cookies and the
+    // agent's own Authorization never reach the coordinator; the sidecar key replaces the agent key.
+    const headers: OutgoingHttpHeaders = { authorization: `Bearer ${opts.sidecarKey}`, accept: 'application/json' };
+    if (prepared.body !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': String(text.length) });
+    if (prepared.phaseToken !== undefined) headers['x-phase-token'] = prepared.phaseToken;
+    req.headers = headers as IncomingMessage['headers'];
+    if (prepared.observe !== undefined) observers.set(req, prepared.observe);
+    proxy.web(req, res, { buffer: Readable.from([text]) }, () => {
+      if (!res.headersSent) sendError(res, new PhasegateError('coordinator_unavailable', 'coordinator unreachable'));
+    });
+  };
+
   return {
     async forward(route, req, res) {
-      if (route === 'POST /api/v1/tasks/claim' && replyHeldClaim(ctx, res)) return;
-      let prepared: Prepared;
-      try {
-        prepared = await prepare(route, req);
-      } catch (err) {
-        return sendError(res, err);
-      }
-      const text = prepared.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(prepared.body));
-      // An allow-list of outgoing headers: hop-by-hop headers (RFC 9110 §7.6.1), cookies and the
-      // agent's own Authorization never reach the coordinator; the sidecar key replaces the agent key.
-      const headers: OutgoingHttpHeaders = { authorization: `Bearer ${opts.sidecarKey}`, accept: 'application/json' };
-      if (prepared.body !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': String(text.length) });
-      if (prepared.phaseToken !== undefined) headers['x-phase-token'] = prepared.phaseToken;
-      req.headers = headers as IncomingMessage['headers'];
-      if (prepared.observe !== undefined) observers.set(req, prepared.observe);
-      proxy.web(req, res, { buffer: Readable.from([text]) }, () => {
-        if (!res.headersSent) sendError(res, new PhasegateError('coordinator_unavailable', 'coordinator unreachable'));
+      if (route !== 'POST /api/v1/tasks/transition') return forwardOne(route, req, res);
+      // The phase fence (SPEC §11), held until the answer is adopted and sent.
+      return ctx.fence.transition(async () => {
+        const done = new Promise<void>((resolve) => res.once('close', () => resolve()));
+        await forwardOne(route, req, res);
+        await done;
       });
     },
     close: () => proxy.close(),

@@ -24,6 +24,7 @@ const STATUS: Partial<Record<WireReason, number>> = {
   task_paused: 409,
   tool_failed: 422,
   audit_unavailable: 503,
+  limit_exceeded: 503,
   coordinator_unavailable: 503,
 };
 
@@ -37,5 +38,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function sendError(res: ServerResponse, err: unknown): void {
   const { message, data } = toRpcError(err);
   const { reason, ...detail } = data;
+  // A refused body may still be arriving: close the connection instead of reading the rest.
+  if (reason === 'limit_exceeded' || reason === 'invalid_request') res.shouldKeepAlive = false;
   sendJson(res, STATUS[reason] ?? 500, { error: { reason, message, ...detail } });
 }

@@ -56,11 +56,12 @@ export function createMethods(ctx: SidecarContext): RpcMethods {
     };
   return new Map<string, RpcHandler>([
     ['task.claim', async (p) => claimTask(ctx, parseClaimParams(p))],
-    ['task.transition', guarded(async (p) => transitionTask(ctx, parseTransitionParams(p)))],
+    // The phase fence: a transition waits for the calls in flight, and calls wait for it.
+    ['task.transition', guarded(async (p) => ctx.fence.transition(() => transitionTask(ctx, parseTransitionParams(p))))],
     ['task.status', guarded((p) => taskStatus(ctx, p))],
     ['state.snapshot', guarded((p) => snapshot(ctx, p))],
     ['token.refresh', guarded((p) => refresh(ctx, p))],
-    ['tool.call', (p) => toolCall(ctx, p)],
+    ['tool.call', (p) => ctx.fence.call(() => toolCall(ctx, p))],
     ['contract.describe', (p) => describeContract(ctx, p)],
   ]);
 }

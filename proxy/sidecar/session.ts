@@ -42,6 +42,8 @@ export class Session {
     private readonly contract: CompiledContract,
     readonly agentId: string,
     private readonly mode: EnforcementMode | undefined,
+    /** Workspace-relative real paths of the loaded contract file: always protected. */
+    private readonly contractPaths: readonly string[] = [],
   ) {}
 
   /** A claim succeeded: the token's signed claims say which phase and epoch we hold. */
@@ -153,6 +155,6 @@ export class Session {
     // `visit` comes from the signed token: runs are recorded under it and only count in that visit.
     this.assignment = { agentId: this.agentId, taskId: task.id, workflow: task.workflow, phase, epoch, ...(visit === undefined ? {} : { visit }) };
     // Rebound on every phase or epoch change: decide() trusts the assignment it was bound with.
-    this.policy = bindPolicy(this.contract, this.assignment, this.mode === undefined ? {} : { mode: this.mode });
+    this.policy = bindPolicy(this.contract, this.assignment, { contractPaths: this.contractPaths, ...(this.mode !== undefined && { mode: this.mode }) });
   }
 }

@@ -16,6 +16,11 @@ import { followCoordinatorEvents } from './coordinator-events.js';
 import { createDenialReporter } from './denial-report.js';
 import { createForwarder } from './http-forward.js';
 import { startHeartbeats } from './lease.js';
+import { BodyBudget } from './body-budget.js';
+import { CommandSlots } from './command-slots.js';
+import { contractPathsIn } from './contract-paths.js';
+import { PhaseFence } from './fence.js';
+import { resolveLimits } from './limits.js';
 import { createMethods } from './methods.js';
 import { releaseHeldTask } from './release.js';
 import { rpcNotification } from './rpc.js';
@@ -33,11 +38,11 @@ function enforcementFrom(env: NodeJS.ProcessEnv): EnforcementMode | undefined {
 }
 
 /** The contract the coordinator enforces, re-validated here and pinned to the coordinator's hash. */
-async function fetchContract(client: CoordinatorClient): Promise<CompiledContract> {
-  const { contract: doc, sha256 } = await client.contract();
+async function fetchContract(client: CoordinatorClient): Promise<{ contract: CompiledContract; file: string | undefined }> {
+  const { contract: doc, sha256, file } = await client.contract();
   const compiled = parseContract(JSON.stringify(doc), 'coordinator:contract');
   if (compiled.sha256 !== sha256) throw new Error(`contract hash mismatch: coordinator says ${sha256}, document hashes to ${compiled.sha256}`);
-  return compiled;
+  return { contract: compiled, file: typeof file === 'string' ? file : undefined };
 }
 
 async function buildVerifier(client: CoordinatorClient, env: NodeJS.ProcessEnv, now: () => number): Promise<TokenVerifier> {
@@ -64,11 +69,13 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
   const checkpointMs = opts.checkpointMs ?? 30_000;
   const maxInFlight = opts.maxInFlight ?? 32;
+  const limits = resolveLimits(opts.limits, env);
   const coordinator = createCoordinatorClient({ baseUrl: opts.coordinatorUrl, sidecarKey: opts.sidecarKey });
 
-  const contract = await fetchContract(coordinator);
+  const { contract, file: coordinatorContractFile } = await fetchContract(coordinator);
   const verifier = await buildVerifier(coordinator, env, now);
   const workspace = await createWorkspace(opts.workspace, { logger });
+  const contractPaths = await contractPathsIn(workspace.root, [opts.contractFile, coordinatorContractFile]);
   // Default outside the workspace (SPEC §9): inside, the agent's code could rewrite its own log.
   const auditDir = opts.auditDir ?? (await openStateDir(workspace.root, env)).auditDir;
   const denials = createDenialReporter({ send: (batch) => coordinator.denials(batch), logger });
@@ -83,13 +90,16 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
     agentId: opts.agentId,
     capabilities: [...new Set(opts.capabilities ?? [])],
     contract,
-    session: new Session(contract, opts.agentId, mode),
+    session: new Session(contract, opts.agentId, mode, contractPaths),
     coordinator,
     audit,
     workspace,
     verifier,
     cache: new ClaimsCache(),
     logger,
+    commands: new CommandSlots(limits.maxCommands),
+    bodies: new BodyBudget(limits.maxBodyBytes),
+    fence: new PhaseFence(),
     now,
     notify(n) {
       broadcast(rpcNotification(n.method, n.params));
@@ -110,7 +120,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
 
   const methods = createMethods(ctx);
   const forwarder = createForwarder(ctx, { coordinatorUrl: coordinator.baseUrl, sidecarKey: opts.sidecarKey });
-  const agents = createAgentServer({ agentKey: opts.agentKey, methods, forwarder, logger, maxInFlight });
+  const agents = createAgentServer({ agentKey: opts.agentKey, methods, forwarder, logger, maxInFlight, maxConnections: limits.maxConnections, bodies: ctx.bodies });
   broadcast = (text) => {
     for (const ws of agents.clients) if (ws.readyState === ws.OPEN) ws.send(text);
   };

@@ -17,10 +17,17 @@ type Args = Readonly<Record<string, unknown>>;
  * Symlinks are resolved by the workspace; the real path is then held to the same globs and
  * protected paths as the requested one, so `docs/plans/x -> ../src/app.ts` cannot write source in PLAN.
  */
-function realPathCheck(policy: BoundPolicy, tool: string): RealPathCheck {
+function realPathCheck(ctx: SidecarContext, policy: BoundPolicy, tool: string): RealPathCheck {
+  const writes = tool === 'write_file' || tool === 'edit_file' || tool === 'delete_file';
   return (real) => {
     const d = policy.checkRealPath(tool, real);
     if (d.decision === 'deny') throw new PhasegateError(d.reason ?? 'path_not_permitted', d.message ?? `path not permitted: ${real}`, { path: real });
+    // Phase fence (SPEC §11), for phase changes the sidecar did not cause (an approval landing,
+    // a lease lost): the session rebinds its policy on every phase or epoch change, so another
+    // policy object means the decision was made in another phase. Nothing is written then.
+    if (writes && ctx.session.policy !== policy) {
+      throw new PhasegateError('tool_failed', `the phase changed since this call was decided; nothing was written: ${real}`, { detail: 'phase_changed', path: real });
+    }
   };
 }
 
@@ -34,7 +41,7 @@ export interface CallRef {
 export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool: string, args: Args, decision: Decision, call: CallRef = { id: 'unknown', seq: 0 }): Promise<Executed> {
   const ws = ctx.workspace;
   const path = decision.path ?? '.';
-  const recheck = realPathCheck(policy, tool);
+  const recheck = realPathCheck(ctx, policy, tool);
   const optStr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
   switch (tool) {
     case 'read_file': {
@@ -63,9 +70,11 @@ export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool
     case 'run_command': {
       if (decision.argv === undefined) throw new PhasegateError('invalid_params', 'run_command needs argv or command');
       const timeoutMs = typeof args.timeout_ms === 'number' ? args.timeout_ms : undefined;
+      const argv = decision.argv;
       let r: CommandResult | undefined;
       try {
-        r = await ws.runCommand(decision.argv, timeoutMs === undefined ? { cwd: path } : { cwd: path, timeoutMs });
+        // Sidecar-wide: however many connections ask, at most limits.maxCommands run at once.
+        r = await ctx.commands.run(() => ws.runCommand(argv, timeoutMs === undefined ? { cwd: path } : { cwd: path, timeoutMs }));
         noteAppliedChanges(ctx, r);
         return { value: r, result: { ok: true, exit_code: r.exit_code } };
       } finally {
@@ -102,8 +111,12 @@ function sandboxed(result: unknown): boolean {
 async function runTests(ctx: SidecarContext, policy: BoundPolicy, call: CallRef): Promise<Executed> {
   const tests = ctx.contract.workflows.get(policy.assignment.workflow)?.tests;
   if (tests === undefined) throw new PhasegateError('tool_failed', 'the workflow declares no test command', { detail: 'no tests.command in the contract' });
-  const before = ctx.workspace.revision();
-  const r = await ctx.workspace.runTests(tests.argv, { timeoutMs: tests.timeoutMs });
+  let before = 0;
+  const r = await ctx.commands.run(() => {
+    // Read once the run holds its slot: a change made while it waited is before it, not during it.
+    before = ctx.workspace.revision();
+    return ctx.workspace.runTests(tests.argv, { timeoutMs: tests.timeoutMs });
+  });
   noteAppliedChanges(ctx, r);
   const after = ctx.workspace.revision();
   const own = appliedCount(r) ?? 0;

@@ -1,6 +1,7 @@
 /** Public shapes of the sidecar. */
 import type { TaskRecord } from '../../core/coordinator/types.js';
 import type { Logger } from '../../core/log.js';
+import type { SidecarLimits } from './limits.js';
 
 export interface SidecarOptions {
   coordinatorUrl: string;
@@ -13,6 +14,11 @@ export interface SidecarOptions {
   host?: '127.0.0.1';
   /** Default `audit/` in the workspace's state dir (SPEC §3), outside the workspace. */
   auditDir?: string;
+  /**
+   * The contract file as the operator gave it (the wrapper's --contract). Protected under its
+   * real path if it lies in the workspace, like the path the coordinator reports it loaded.
+   */
+  contractFile?: string;
   /** The key the agent presents (SPEC §3 PHASEGATE_AGENT_KEY). Required. */
   agentKey: string;
   /** The key this sidecar presents to the coordinator. */
@@ -36,6 +42,12 @@ export interface SidecarOptions {
    * capabilities claims are made with. An agent may ask for fewer in `task.claim`, never more.
    */
   capabilities?: readonly string[];
+  /**
+   * Limits across all connections (SPEC §11): concurrent commands (default 4), request-body
+   * memory (32 MiB), open connections (128). Else PHASEGATE_MAX_COMMANDS,
+   * PHASEGATE_MAX_BODY_MEMORY, PHASEGATE_MAX_CONNECTIONS from `env`.
+   */
+  limits?: Partial<SidecarLimits>;
 }
 
 export interface ClaimParams {

@@ -44,6 +44,7 @@ export async function writeFileTool(
 ): Promise<{ bytes: number }> {
   const target = await resolveForCreate(l.root, path, recheck);
   const data = Buffer.from(content, 'utf8');
+  recheck(target.rel); // again, right before the write: the sidecar's phase fence lives in recheck
   await counted(l, () => writeVerified(l.root, target, data));
   return { bytes: data.length };
 }
@@ -65,12 +66,14 @@ export async function editFileTool(
   const at = text.indexOf(oldText);
   const edited = text.slice(0, at) + newText + text.slice(at + oldText.length);
   // The same real target, written the safe way (no parent folders to create).
+  recheck(target.rel);
   await counted(l, () => writeVerified(l.root, { ...target, missingDirs: [] }, Buffer.from(edited, 'utf8')));
   return { replacements: 1 };
 }
 
 export async function deleteFileTool(l: FileToolLimits, path: string, recheck: RealPathCheck): Promise<{ deleted: true }> {
   const target = await resolveEntry(l.root, path, recheck);
+  recheck(target.rel);
   await counted(l, () => unlinkVerified(target));
   return { deleted: true };
 }

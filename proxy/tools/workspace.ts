@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../../core/log.js';
 import { scrubEnv } from './child-env.js';
 import { deleteFileTool, editFileTool, readFileTool, writeFileTool, type FileToolLimits } from './file-tools.js';
 import { listFilesTool, searchTool } from './find-tools.js';
+import { withGitSafety } from './git-safety.js';
 import { hashFiles } from './hash-files.js';
 import { resolveExisting } from './path-confinement.js';
 import { execute } from './run-command.js';
@@ -69,7 +70,8 @@ export async function createWorkspace(root: string, opts: WorkspaceOptions = {})
     if (!(await stat(dir.abs)).isDirectory()) throw toolFailed('ENOTDIR', dir.rel);
     const t = timeoutMs ?? defaultTimeoutMs;
     if (!Number.isSafeInteger(t) || t <= 0) throw new PhasegateError('invalid_params', 'timeout_ms must be a positive integer');
-    return execute(argv, { cwd: dir.abs, timeoutMs: Math.min(t, MAX_TIMER_MS), maxOutputBytes, env, logger });
+    const cmd = withGitSafety(argv, env, dir.abs, realRoot);
+    return execute(cmd.argv, { cwd: dir.abs, timeoutMs: Math.min(t, MAX_TIMER_MS), maxOutputBytes, env: cmd.env, logger });
   };
 
   return {

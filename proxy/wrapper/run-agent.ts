@@ -94,6 +94,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
       coordinatorUrl: url,
       agentId,
       workspace,
+      contractFile: opts.contractFile,
       agentKey,
       sidecarKey,
       // The sidecar's environment is also the base of the commands it runs (scrubbed of keys

@@ -4,8 +4,9 @@
  * phasegate's MCP tools are allowed, anything unreadable is denied, and the exit code is
  * always 0 (exit 1 would NOT block the tool).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { claudeHookCommand } from '../../proxy/wrapper/presets/index.js';
 import { CLI } from '../e2e/processes.js';
 
 function hook(stdin: string | Buffer, args = ['hook', 'claude']): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -85,6 +86,15 @@ describe('phasegate hook claude', () => {
     const r = await hook(Buffer.alloc(5 * 1024 * 1024, 0x61));
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).hookSpecificOutput.permissionDecision).toBe('deny');
+  });
+
+  it('the hook command of the preset blocks (exit 2) even when phasegate cannot start', () => {
+    const write = JSON.stringify({ ...base, tool_name: 'Write', tool_input: { file_path: '/x', content: 'y' } });
+    const broken = spawnSync('/bin/sh', ['-c', claudeHookCommand(process.execPath, ['/nonexistent/phasegate.js'])], { input: write, encoding: 'utf8' });
+    expect(broken.status).toBe(2);
+    const working = spawnSync('/bin/sh', ['-c', claudeHookCommand(process.execPath, [CLI])], { input: write, encoding: 'utf8' });
+    expect(working.status).toBe(0);
+    expect(JSON.parse(working.stdout).hookSpecificOutput.permissionDecision).toBe('deny');
   });
 
   it('a wrong subcommand exits 2 (which Claude Code also treats as a block), never 1', async () => {

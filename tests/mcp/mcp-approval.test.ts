@@ -55,6 +55,13 @@ describe('phasegate mcp: phase changes from elsewhere, malformed requests, start
     expect(badArgs.isError).toBe(true);
     expect(badArgs.text).toContain('invalid_params');
 
+    // Arguments over the sidecar's 8 MiB frame limit are refused with the limit, and the connection survives.
+    const huge = await session.call('write_file', { path: 'notes/huge.txt', content: 'x'.repeat(9 * 1024 * 1024) });
+    expect(huge.isError).toBe(true);
+    expect(huge.text).toContain('invalid_params');
+    expect(huge.text).toContain('at most');
+    expect((await session.call('read_file', { path: 'README.md' })).isError).toBe(false);
+
     // A file holding the agent key (planted by anyone) comes back with the key scrubbed.
     expect((await session.call('write_file', { path: 'notes/leak.txt', content: `key=${AGENT_KEY}\n` })).isError).toBe(false);
     const read = await session.call('read_file', { path: 'notes/leak.txt' });

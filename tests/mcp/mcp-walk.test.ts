@@ -33,7 +33,9 @@ describe('phasegate mcp: a task walked through MCP tools only', () => {
     const read = tools.find((t) => t.name === 'read_file');
     expect(read?.annotations?.readOnlyHint).toBe(true);
     expect(read?.inputSchema).toMatchObject({ type: 'object', required: ['path'] });
-    expect(tools.find((t) => t.name === 'workflow_transition')?.inputSchema.properties?.target_phase).toMatchObject({ enum: ['TDD'] });
+    const transitionSchema = tools.find((t) => t.name === 'workflow_transition')?.inputSchema;
+    expect(transitionSchema?.properties?.target_phase).toMatchObject({ enum: ['TDD'] });
+    expect(transitionSchema?.properties?.artifacts).toMatchObject({ properties: { plan: { type: 'object', required: ['summary', 'acceptance_criteria', 'steps'] } } });
 
     const readme = await session.call('read_file', { path: 'README.md' });
     expect(readme).toEqual({ isError: false, text: '# fixture\n' });
@@ -56,6 +58,10 @@ describe('phasegate mcp: a task walked through MCP tools only', () => {
     expect(described.text).toContain('acceptance_criteria');
     expect((await session.call('workflow_status')).text).toContain('Phase: PLAN');
 
+    // Skipping a phase is refused like any other illegal move, and says what is legal.
+    const skip = await session.call('workflow_transition', { target_phase: 'IMPL', artifacts: { plan: PLAN } });
+    expect(skip.isError).toBe(true);
+    expect(skip.text).toContain('workflow_transition to TDD needs');
     // A blocked transition is an error result naming each blocker.
     const blocked = await session.call('workflow_transition', { target_phase: 'TDD', artifacts: {} });
     expect(blocked.isError).toBe(true);

@@ -4,7 +4,8 @@
  * the wrapper's environment; none may reach the agent's argv, files or environment.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -111,6 +112,10 @@ describe('phasegate run --agent', () => {
     expect(r.hook?.hookSpecificOutput.permissionDecision).toBe('deny');
     expect(r.hook?.hookSpecificOutput.permissionDecisionReason).toContain('mcp__phasegate__write_file');
 
+    // The stand-in's MCP call went through the sidecar: it is in the audit log, refused.
+    const audit = (await readFile(join(root as string, 'audit', 'tool_audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(audit.some((rec) => rec.type === 'call' && rec.tool === 'write_file' && rec.decision === 'deny' && rec.reason === 'path_not_permitted')).toBe(true);
+
     // Attack: no operator key anywhere the agent can look; no token or agent key in the prompt.
     for (const key of Object.values(keys)) expect(everything(r)).not.toContain(key);
     expect(Object.keys(r.env).sort()).toEqual(['PHASEGATE_AGENT_ID', 'PHASEGATE_AGENT_KEY', 'PHASEGATE_HTTP_URL', 'PHASEGATE_PHASE_TOKEN', 'PHASEGATE_PROMPT_FILE', 'PHASEGATE_TASK_ID', 'PHASEGATE_URL']);
@@ -142,6 +147,19 @@ describe('phasegate run --agent', () => {
     expect(r.files).toEqual({});
     expect([...(r.tools ?? [])].sort()).toEqual([...PLAN_TOOLS].sort());
     expect(r.refusal?.text).toContain('path_not_permitted');
+  });
+
+  it('attack: a TMPDIR inside the workspace is refused before any key-holding file is written', { timeout: 60_000 }, async () => {
+    const ws = await workspace();
+    await mkdir(join(ws, 'tmp'));
+    const run = spawnCli(['run', '--agent', 'claude', '--workspace', ws, '--title', 't', '--', STAND_IN], {
+      TMPDIR: join(ws, 'tmp'),
+      PHASEGATE_STATE_DIR: join(root as string, 'state'),
+    });
+    expect(await run.exited).toBe(1);
+    expect(run.output().stderr).toContain('set TMPDIR elsewhere');
+    expect(run.output().stdout).not.toContain('STANDIN');
+    expect(readdirSync(join(ws, 'tmp'))).toEqual([]);
   });
 
   it('CMD defaults to the agent; a wrong --agent is a usage error', async () => {

@@ -1,4 +1,6 @@
 /** Read-mostly routes: events, audit checkpoints, contract, JWKS, health, metrics. */
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { PhasegateError } from '../../errors.js';
 import type { RouteDeps } from './route-deps.js';
 import type { Route } from './router.js';
@@ -18,6 +20,7 @@ export function queryInt(query: URLSearchParams, name: string, fallback: number,
 }
 
 export function readRoutes({ service, contract, issuer, metrics }: RouteDeps): Route[] {
+  let contractFile: string | undefined; // resolved on first use: the contract file does not change under a running coordinator
   return [
     {
       method: 'GET',
@@ -45,7 +48,8 @@ export function readRoutes({ service, contract, issuer, metrics }: RouteDeps): R
       method: 'GET',
       path: '/api/v1/contract',
       access: ['sidecar', 'admin', 'auditor'],
-      handle: () => ({ json: { contract: contract.doc, sha256: contract.sha256 } }),
+      // `file` (real path) lets a sidecar on this machine protect the contract under the name it has in its workspace.
+      handle: () => ({ json: { contract: contract.doc, sha256: contract.sha256, file: (contractFile ??= realFile(contract.file)) } }),
     },
     { method: 'GET', path: '/.well-known/jwks.json', access: 'anyone', handle: () => ({ json: issuer.jwks() }) },
     { method: 'GET', path: '/healthz', access: 'anyone', handle: () => ({ json: { ok: true } }) },
@@ -56,4 +60,12 @@ export function readRoutes({ service, contract, issuer, metrics }: RouteDeps): R
       handle: async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
     },
   ];
+}
+
+function realFile(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return resolve(file);
+  }
 }

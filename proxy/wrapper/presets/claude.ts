@@ -33,6 +33,15 @@ function installedVersion(command: readonly string[], env: NodeJS.ProcessEnv): s
   return r.status === 0 ? r.stdout : undefined;
 }
 
+/**
+ * The hook as Claude Code runs it (through a shell). Exit 1 would let the tool run, so if the
+ * hook cannot even start (node or phasegate missing) the shell exits 2, which blocks.
+ */
+export function claudeHookCommand(command: string, args: readonly string[]): string {
+  const hook = [command, ...args, 'hook', 'claude'].map(shellQuote).join(' ');
+  return `${hook} || { echo 'phasegate: the PreToolUse hook could not run, so the call is refused' >&2; exit 2; }`;
+}
+
 export function claudeSettings(deny: readonly string[], hookCommand: string): object {
   return {
     permissions: {
@@ -60,7 +69,7 @@ export const claudePreset: AgentPreset = {
     const settings = join(input.dir, 'claude-settings.json');
     const server = { type: 'stdio', command: input.phasegate.command, args: [...input.phasegate.args, 'mcp'], env: { ...input.mcpEnv } };
     await writeFile(mcpConfig, JSON.stringify({ mcpServers: { [MCP_SERVER_NAME]: server } }, null, 2) + '\n', { mode: 0o600 });
-    const hookCommand = [input.phasegate.command, ...input.phasegate.args, 'hook', 'claude'].map(shellQuote).join(' ');
+    const hookCommand = claudeHookCommand(input.phasegate.command, input.phasegate.args);
     const deny = nativeToolsFor(installedVersion(input.command, input.env));
     await writeFile(settings, JSON.stringify(claudeSettings(deny, hookCommand), null, 2) + '\n', { mode: 0o600 });
     return { args: ['--mcp-config', mcpConfig, '--settings', settings, '--append-system-prompt', input.prompt], files: [mcpConfig, settings] };

@@ -5,7 +5,7 @@ import type { AgentName, AgentPreset } from './types.js';
 
 export { AGENT_NAMES, type AgentName, type AgentPreset, type PresetInput, type PresetLaunch } from './types.js';
 export { mcpEnvironment, phasegateCommand, MCP_TOOL_PREFIX } from './mcp-env.js';
-export { nativeToolsFor } from './claude.js';
+export { claudeHookCommand, nativeToolsFor } from './claude.js';
 
 const PRESETS: Readonly<Record<AgentName, AgentPreset>> = { claude: claudePreset, codex: codexPreset };
 

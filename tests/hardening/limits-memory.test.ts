@@ -1,0 +1,116 @@
+/**
+ * SPEC §11 Limits: request-body memory across HTTP connections. 60 connections each start an
+ * 8 MiB body and never finish it, against a real `phasegate sidecar` child process: beyond
+ * the budget they are refused (503 limit_exceeded), and the process's RSS stays bounded.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCoordinator, type RunningCoordinator } from '../../core/coordinator/http/index.js';
+import { AGENT_KEY, JWT_SECRET, silent } from '../sidecar/stack.js';
+import { CLI, REPO } from '../e2e/processes.js';
+
+const MiB = 1024 * 1024;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function rssMiB(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) / 1024;
+}
+
+interface Attempt {
+  /** Resolves once the client wrote all it meant to, or the connection closed. */
+  readonly sent: Promise<void>;
+  reply(): string;
+  closed(): boolean;
+}
+
+/** Opens one connection and sends headers for an 8 MiB body, then 8 MiB − 1 bytes of it: the body never finishes. */
+function unfinishedBody(port: number, chunk: Buffer, sockets: Socket[]): Attempt {
+  const socket = connect(port, '127.0.0.1');
+  sockets.push(socket);
+  let reply = '';
+  let closed = false;
+  socket.on('data', (d) => (reply += String(d)));
+  socket.once('close', () => (closed = true));
+  socket.on('error', () => undefined);
+  const sent = new Promise<void>((resolve) => {
+    socket.once('close', () => resolve());
+    socket.on('connect', async () => {
+      socket.write(`POST /api/v1/tools/execute HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${AGENT_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${8 * MiB}\r\n\r\n`);
+      let sent = 0;
+      while (sent < 8 * MiB - 1 && !socket.destroyed) {
+        const n = Math.min(chunk.length, 8 * MiB - 1 - sent);
+        sent += n;
+        if (!socket.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
+          await new Promise<void>((r) => {
+            socket.once('drain', r);
+            socket.once('close', r);
+          });
+        }
+      }
+      resolve();
+    });
+  });
+  return { sent, reply: () => reply, closed: () => closed };
+}
+
+describe('sidecar-wide request-body memory', () => {
+  it('60 unfinished 8 MiB bodies: refused beyond the budget, RSS bounded', { timeout: 120_000 }, async () => {
+    const root = await realpath(await mkdtemp(join(tmpdir(), 'phasegate-bodies-')));
+    cleanups.push(() => rm(root, { recursive: true, force: true }));
+    await mkdir(join(root, 'ws'));
+    const coordinator: RunningCoordinator = await startCoordinator({
+      dataDir: join(root, 'data'), port: 0, contractFile: join(REPO, 'agent_workflow.yaml'), env: { PHASEGATE_JWT_SECRET: JWT_SECRET }, logger: silent,
+    });
+    cleanups.push(() => coordinator.close());
+    const child = spawn(process.execPath, [CLI, 'sidecar', '--coordinator', coordinator.url, '--agent-id', 'a1', '--workspace', join(root, 'ws'), '--audit', join(root, 'audit')], {
+      env: { ...process.env, PHASEGATE_AGENT_KEY: AGENT_KEY, PHASEGATE_SIDECAR_KEY: coordinator.sidecarKey, PHASEGATE_JWT_SECRET: JWT_SECRET, PHASEGATE_LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((r) => child.once('exit', r));
+    cleanups.push(async () => {
+      child.kill('SIGKILL');
+      await exited;
+    });
+    const url = await new Promise<string>((ok) => createInterface({ input: child.stdout! }).once('line', ok));
+    const port = Number(/:(\d+)\//.exec(url)?.[1]);
+    const pid = child.pid as number;
+    const before = rssMiB(pid);
+
+    let peak = before;
+    const poll = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 20);
+    const sockets: Socket[] = [];
+    const chunk = Buffer.alloc(256 * 1024, 0x20);
+    const attempts = Array.from({ length: 60 }, () => unfinishedBody(port, chunk, sockets));
+    await Promise.all(attempts.map((a) => a.sent));
+    // Every refusal is answered; a body the sidecar holds is never answered (it never finishes).
+    const refusedNow = () => attempts.filter((a) => a.reply().includes('limit_exceeded')).length;
+    const open = () => attempts.filter((a) => !a.closed()).length;
+    for (let i = 0; i < 100 && open() > 4; i++) await new Promise((r) => setTimeout(r, 50));
+    peak = Math.max(peak, rssMiB(pid));
+    clearInterval(poll);
+    const refused = refusedNow();
+    // Held: open and unanswered. (A refused connection can lose its 503 to a reset while the client still sends.)
+    const holding = attempts.filter((a) => a.reply() === '' && !a.closed()).length;
+    for (const s of sockets) s.destroy();
+    if (process.env.PHASEGATE_REPORT === '1') process.stderr.write(`bodies: refused ${refused}, holding ${holding}; RSS ${before.toFixed(0)} → peak ${peak.toFixed(0)} MiB\n`);
+    // 32 MiB budget: at most 4 bodies of 8 MiB can be held; every other one is refused.
+    expect(holding).toBeLessThanOrEqual(4);
+    expect(open()).toBeLessThanOrEqual(4);
+    expect(refused).toBeGreaterThanOrEqual(45);
+    // Unbounded, the same attack took a sidecar from 185 to 595 MiB.
+    expect(peak - before).toBeLessThan(200);
+    // The sidecar still serves.
+    const health = await fetch(`http://127.0.0.1:${port}/api/v1/tools/execute`, { method: 'POST', headers: { authorization: `Bearer ${AGENT_KEY}` }, body: '{}' });
+    expect(health.status).not.toBe(503);
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * SPEC §11 phase fence, attacked over the real wire: a slow command started in one phase and
+ * a transition sent while it runs. The transition waits for the command; calls sent while
+ * the transition is pending are decided in the new phase (token_superseded). Over WebSocket
+ * and over HTTP.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AuditRecord } from '../../proxy/audit/index.js';
+import { AGENT_KEY } from '../sidecar/stack.js';
+import { startMini, type MiniStack } from './mini-stack.js';
+
+let stack: MiniStack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+const SLOW = ['sh', '-c', 'touch started.txt; sleep 1; echo late > late.txt'];
+
+async function waitForFile(path: string): Promise<void> {
+  for (let i = 0; i < 200 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 25));
+  if (!existsSync(path)) throw new Error(`${path} never appeared`);
+}
+
+/** The command's result record comes before the transition record: its effects landed in the old phase. */
+function assertFenced(records: AuditRecord[]): void {
+  const result = records.find((r) => r.type === 'result' && r.tool === 'run_command');
+  const transition = records.find((r) => r.type === 'transition' && r.reason === 'applied');
+  expect(result).toBeDefined();
+  expect(transition).toBeDefined();
+  expect(result!.phase).toBe('WORK');
+  expect(result!.seq).toBeLessThan(transition!.seq);
+}
+
+describe('phase fence', () => {
+  it('over WebSocket: the transition waits for the slow command; a write sent meanwhile is refused in the new phase', { timeout: 30_000 }, async () => {
+    stack = await startMini();
+    const { agent, token } = await stack.claim();
+    const other = await stack.connect();
+    const command = agent.call('tool.call', { token, tool: 'run_command', args: { argv: SLOW } });
+    await waitForFile(join(stack.workspace, 'started.txt'));
+    const transition = other.call('task.transition', { token, target_phase: 'NEXT', artifacts: {} });
+    // Give the transition time to reach the sidecar and close the gate.
+    await new Promise((r) => setTimeout(r, 200));
+    const write = agent.call('tool.call', { token, tool: 'write_file', args: { path: 'after.txt', content: 'x' } });
+
+    const [c, t, w] = await Promise.all([command, transition, write]);
+    expect(c.result.exit_code).toBe(0);
+    expect(t.result).toMatchObject({ allowed: true, phase: 'NEXT' });
+    expect(w.error?.data.reason).toBe('token_superseded');
+    expect(existsSync(join(stack.workspace, 'after.txt'))).toBe(false);
+    assertFenced(await stack.audit());
+  });
+
+  it('over HTTP: POST /api/v1/tasks/transition waits for the command too', { timeout: 30_000 }, async () => {
+    stack = await startMini();
+    const { token } = await stack.claim();
+    const command = stack.execute(token, 'run_command', { argv: SLOW });
+    await waitForFile(join(stack.workspace, 'started.txt'));
+    const transition = fetch(`${stack.sidecar.httpUrl}/api/v1/tasks/transition`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${AGENT_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ phase_token: token, target_phase: 'NEXT', artifacts: {} }),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    await new Promise((r) => setTimeout(r, 200));
+    const write = stack.execute(token, 'write_file', { path: 'after.txt', content: 'x' });
+
+    const [c, t, w] = await Promise.all([command, transition, write]);
+    expect(c.status).toBe(200);
+    expect(t.status).toBe(200);
+    expect(t.body.allowed).toBe(true);
+    expect(w.body.error.reason).toBe('token_superseded');
+    expect(existsSync(join(stack.workspace, 'after.txt'))).toBe(false);
+    assertFenced(await stack.audit());
+  });
+});
