@@ -1,4 +1,4 @@
-/** `npm run bench [-- --json] [-- --only AREA]`: runs every bench module in one process and prints a table or JSONL. */
+/** `npm run bench [-- --json] [-- --only AREA] [-- --scale-tasks N]`: runs every bench module in one process and prints a table or JSONL. */
 import type { BenchModule, BenchResult } from './harness.js';
 
 const modules: Record<string, () => Promise<BenchModule>> = {
@@ -8,6 +8,7 @@ const modules: Record<string, () => Promise<BenchModule>> = {
   'coordinator-http': () => import('./coordinator-http.bench.js'),
   sidecar: () => import('./sidecar.bench.js'),
   mcp: () => import('./mcp.bench.js'),
+  scale: () => import('./scale.bench.js'),
 };
 
 const args = process.argv.slice(2);
@@ -16,7 +17,8 @@ const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
 
 function row(r: BenchResult): string {
-  return `${r.name.padEnd(34)} ${r.median_us.toFixed(2).padStart(12)} ${r.p99_us.toFixed(2).padStart(12)} ${String(r.ops_per_s).padStart(12)} ${String(r.n).padStart(8)}`;
+  const rss = r.rss_mib === undefined ? '' : `   rss ${r.rss_before_mib === undefined ? '' : `${r.rss_before_mib} → `}${r.rss_mib} MiB`;
+  return `${r.name.padEnd(34)} ${r.median_us.toFixed(2).padStart(12)} ${r.p99_us.toFixed(2).padStart(12)} ${String(r.ops_per_s).padStart(12)} ${String(r.n).padStart(8)}${rss}`;
 }
 
 if (!json) process.stdout.write(`${'name'.padEnd(34)} ${'median_us'.padStart(12)} ${'p99_us'.padStart(12)} ${'ops_per_s'.padStart(12)} ${'n'.padStart(8)}\n`);

@@ -1,7 +1,9 @@
 /**
  * Sidecar round trips over loopback WebSocket, with their baselines measured in the same run:
- * a bare `ws` echo (the floor for any round trip) and the same read done directly with `fs`.
+ * a bare `ws` echo, the audited-RPC floor (`ws.rpc_floor`: the least any audited call can
+ * cost) and the same read done directly with `fs`.
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,9 +77,25 @@ export async function benches(): Promise<BenchResult[]> {
   const echoPort = (echoServer.address() as { port: number }).port;
   const echo = await Client.open(`ws://127.0.0.1:${echoPort}`);
 
+  // The floor of an audited call: parse the JSON-RPC frame, append one ~300-byte line with a
+  // synchronous write (as the audit log does), answer with a serialized JSON-RPC error.
+  const floorFd = openSync(join(root, 'floor.jsonl'), 'a');
+  const floorLine = Buffer.from(`${JSON.stringify({ pad: 'x'.repeat(290) })}\n`);
+  const floorServer = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+  floorServer.on('connection', (ws) =>
+    ws.on('message', (data) => {
+      const req = JSON.parse(String(data)) as { id: number };
+      writeSync(floorFd, floorLine);
+      ws.send(JSON.stringify({ jsonrpc: '2.0', id: req.id, error: { code: -32003, message: 'path_not_permitted', data: { reason: 'path_not_permitted' } } }));
+    }),
+  );
+  await new Promise<void>((ok) => floorServer.once('listening', () => ok()));
+  const floor = await Client.open(`ws://127.0.0.1:${(floorServer.address() as { port: number }).port}`);
+
   const results: BenchResult[] = [];
   try {
     results.push(await benchAsync('ws.echo', () => echo.call('tool.call', denied), { samples: 5_000, warmup: 500 }));
+    results.push(await benchAsync('ws.rpc_floor', () => floor.call('tool.call', denied), { samples: 5_000, warmup: 500 }));
     results.push(
       await benchAsync('ws.denied_call', async () => {
         const r = await agent.call('tool.call', denied);
@@ -99,8 +117,11 @@ export async function benches(): Promise<BenchResult[]> {
     for (const a of agents) a.ws.terminate();
   } finally {
     echo.ws.terminate();
+    floor.ws.terminate();
     agent.ws.terminate();
     echoServer.close();
+    floorServer.close();
+    closeSync(floorFd);
     await sidecar.close();
     await coordinator.close();
     await rm(root, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { createGroupCommit } from './group-commit.js';
 import { idOrdinal } from './ids.js';
 import { expireLeases, startLeaseTimer } from './leases.js';
 import { openStore } from './store.js';
+import { ensureTaskCounts, taskCounts } from './task-counts.js';
 import { claim, heartbeat, release } from './task-claims.js';
 import { createTask } from './task-create.js';
 import { cancel } from './task-cancel.js';
@@ -53,6 +54,7 @@ export async function openCoordinatorService(opts: CoordinatorServiceOptions): P
   const logger = opts.logger ?? createLogger('coordinator');
 
   const store = openStore(opts.dataDir);
+  ensureTaskCounts(store);
   const commits = createGroupCommit(store.root);
   const publisher = new EventPublisher(logger);
   // Signature checks once per distinct token, and never for tokens this process just signed:
@@ -85,6 +87,7 @@ export async function openCoordinatorService(opts: CoordinatorServiceOptions): P
   return {
     createTask: (input) => createTask(engine, input),
     listTasks: () => [...store.tasks.getRange().map((e) => e.value)].sort((a, b) => idOrdinal(a.id) - idOrdinal(b.id)),
+    taskCounts: () => taskCounts(store),
     getTask: (id) => (typeof id === 'string' && id.length > 0 ? store.tasks.get(id) : undefined),
     claim: (req) => claim(engine, req),
     transition: (req) => transition(engine, req),

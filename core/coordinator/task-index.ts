@@ -4,6 +4,7 @@
  */
 import { idOrdinal } from './ids.js';
 import type { PendingKey, Store } from './store.js';
+import { countTaskChange } from './task-counts.js';
 import type { TaskRecord } from './types.js';
 
 function pendingKey(t: TaskRecord | undefined): PendingKey | undefined {
@@ -20,9 +21,10 @@ function sameKey(a: readonly unknown[] | undefined, b: readonly unknown[] | unde
   return a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((v, i) => v === b[i]));
 }
 
-/** Writes `next` and moves its index entries; must run inside a write transaction. */
+/** Writes `next` and moves its index entries and status counters; must run inside a write transaction. */
 export function saveTask(store: Store, prev: TaskRecord | undefined, next: TaskRecord): void {
   void store.tasks.put(next.id, next);
+  countTaskChange(store, prev, next);
   const [oldP, newP] = [pendingKey(prev), pendingKey(next)];
   if (!sameKey(oldP, newP)) {
     if (oldP) void store.pendingIndex.remove(oldP);

@@ -36,21 +36,29 @@ export class AuditFile {
    * maxBytes. Returns only once write(2) has returned (and fdatasync, with `fsync`); throws
    * if the line did not fully reach the file.
    */
-  appendLine(line: Buffer): void {
+  appendLine(line: string): void {
     try {
       this.ensureCurrent();
-      if (this.size > 0 && this.size + line.length > this.maxBytes) this.rotate();
+      const bytes = Buffer.byteLength(line);
+      if (this.size > 0 && this.size + bytes > this.maxBytes) this.rotate();
       const fd = this.fd as number;
-      for (let offset = 0; offset < line.length; ) {
-        const written = writeSync(fd, line, offset, line.length - offset);
-        offset += written;
-        this.size += written;
-      }
+      // The string goes to write(2) without a Buffer of our own; a short write (rare) finishes from one.
+      const written = writeSync(fd, line);
+      this.size += written;
+      if (written < bytes) this.writeRest(fd, Buffer.from(line), written);
       if (this.fsync) fdatasyncSync(fd);
     } catch (err) {
       // The file may now end in a partial line: reopening rotates it away.
       this.drop();
       throw err;
+    }
+  }
+
+  private writeRest(fd: number, line: Buffer, from: number): void {
+    for (let offset = from; offset < line.length; ) {
+      const written = writeSync(fd, line, offset, line.length - offset);
+      offset += written;
+      this.size += written;
     }
   }
 

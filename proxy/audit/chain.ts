@@ -20,24 +20,27 @@ export function hashRecord(recordWithoutHash: Readonly<Record<string, unknown>>)
   return sha256Hex(canonicalJson(rest));
 }
 
-/** The record's members in sorted order; `hash` goes between `duration_us` and `phase`. */
-const BEFORE_HASH = ['agent_id', 'args', 'call_id', 'decision', 'duration_us'] as const;
-const AFTER_HASH = ['phase', 'prev', 'reason', 'result', 'seq', 'task_id', 'tool', 'ts', 'type'] as const;
-
-function members(record: Omit<AuditRecord, 'hash'>, keys: readonly (keyof Omit<AuditRecord, 'hash'>)[]): string {
-  let out = '';
-  for (const key of keys) out += `${out === '' ? '' : ','}"${key}":${canonicalJson(record[key] ?? null)}`;
-  return out;
-}
-
 /**
- * Computes `hash` and the exact line to write, serializing each member once: the hashed
- * text and the stored line differ only by the `"hash"` member at its sorted place. Absent
- * members are written as null, so the line always carries every SPEC §9 field.
+ * Computes `hash` and the exact line to write. The members are written in a fixed order
+ * that IS their sorted order (`hash` sorts between `duration_us` and `phase`), so no key
+ * sort runs per record and the hashed text and the stored line share every byte but the
+ * `"hash"` member; nested values (args, result) go through canonicalJson. Absent members
+ * are written as null, so the line always carries every SPEC §9 field. Equality with
+ * `canonicalJson` of the whole record is proved in tests/audit/record-bytes.test.ts.
  */
-export function sealRecord(unsealed: Omit<AuditRecord, 'hash'>): { record: AuditRecord; line: string } {
-  const before = members(unsealed, BEFORE_HASH);
-  const after = members(unsealed, AFTER_HASH);
-  const hash = sha256Hex(`{${before},${after}}`);
-  return { record: { ...unsealed, hash }, line: `{${before},"hash":"${hash}",${after}}\n` };
+export function sealRecord(unsealed: Omit<AuditRecord, 'hash'>, argsJson = canonicalJson(unsealed.args ?? null)): { record: AuditRecord; line: string } {
+  const u = unsealed;
+  const before =
+    `{"agent_id":${canonicalJson(u.agent_id)},"args":${argsJson},"call_id":${canonicalJson(u.call_id ?? null)}` +
+    `,"decision":${canonicalJson(u.decision ?? null)},"duration_us":${canonicalJson(u.duration_us ?? null)}`;
+  const after =
+    `"phase":${canonicalJson(u.phase ?? null)},"prev":${canonicalJson(u.prev)},"reason":${canonicalJson(u.reason ?? null)}` +
+    `,"result":${canonicalJson(u.result ?? null)},"seq":${canonicalJson(u.seq)},"task_id":${canonicalJson(u.task_id ?? null)}` +
+    `,"tool":${canonicalJson(u.tool ?? null)},"ts":${canonicalJson(u.ts)},"type":${canonicalJson(u.type)}}`;
+  const hash = sha256Hex(`${before},${after}`);
+  const record: AuditRecord = {
+    seq: u.seq, ts: u.ts, type: u.type, call_id: u.call_id, agent_id: u.agent_id, task_id: u.task_id, phase: u.phase, tool: u.tool,
+    args: u.args, decision: u.decision, reason: u.reason, result: u.result, duration_us: u.duration_us, prev: u.prev, hash,
+  };
+  return { record, line: `${before},"hash":"${hash}",${after}\n` };
 }

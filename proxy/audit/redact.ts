@@ -68,7 +68,15 @@ function redactValue(value: unknown, depth: number): unknown {
  * the whole digested if it is still over 16 KiB.
  */
 export function redactArgs(tool: string | null, args: unknown): unknown {
-  if (args === null || typeof args !== 'object' || Array.isArray(args)) return redactValue(args, 0);
+  return redactArgsJson(tool, args).value;
+}
+
+/** `redactArgs` with the canonical JSON of its result, serialized once for the size check and the record alike. */
+export function redactArgsJson(tool: string | null, args: unknown): { readonly value: unknown; readonly json: string } {
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+    const value = redactValue(args, 0);
+    return { value, json: canonicalJson(value) };
+  }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(args)) {
     if (SECRET_KEY.test(key)) out[key] = REDACTED;
@@ -78,5 +86,7 @@ export function redactArgs(tool: string | null, args: unknown): unknown {
     else out[key] = redactValue(value, 1);
   }
   const text = canonicalJson(out);
-  return Buffer.byteLength(text) > MAX_ARGS_BYTES ? { ...digest(text), truncated: true } : out;
+  if (Buffer.byteLength(text) <= MAX_ARGS_BYTES) return { value: out, json: text };
+  const whole = { ...digest(text), truncated: true };
+  return { value: whole, json: canonicalJson(whole) };
 }

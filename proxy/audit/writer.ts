@@ -6,7 +6,7 @@ import { sealRecord } from './chain.js';
 import { readChainHead, type ChainHead } from './chain-head.js';
 import { listAuditFiles } from './files.js';
 import { boundFields } from './bound-fields.js';
-import { redactArgs } from './redact.js';
+import { redactArgsJson } from './redact.js';
 import type { AuditEntry, AuditLog, AuditRecord } from './types.js';
 
 export interface AuditLogOptions {
@@ -55,8 +55,13 @@ export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
   return new ChainWriter(file, head, opts.now ?? Date.now, logger);
 }
 
+const NO_ARGS = { value: null, json: 'null' } as const;
+
 class ChainWriter implements AuditLog {
   private closed = false;
+  /** The last `ts` written and its clock reading: a call's two records usually share the millisecond. */
+  private tsMs = Number.NaN;
+  private tsText = '';
 
   constructor(
     private readonly file: AuditFile,
@@ -73,13 +78,14 @@ class ChainWriter implements AuditLog {
     if (this.closed) throw unavailable('audit log is closed');
     let sealed: { record: AuditRecord; line: string };
     try {
-      sealed = sealRecord(this.unsealed(entry, this.current.seq + 1, this.current.hash));
+      const args = entry.args === undefined ? NO_ARGS : redactArgsJson(typeof entry.tool === 'string' ? entry.tool : null, entry.args);
+      sealed = sealRecord(this.unsealed(entry, args.value, this.current.seq + 1, this.current.hash), args.json);
     } catch (err) {
       // e.g. a BigInt in args: refuse this one call; the chain is untouched.
       throw unavailable('audit record could not be serialized', err);
     }
     try {
-      this.file.appendLine(Buffer.from(sealed.line));
+      this.file.appendLine(sealed.line);
     } catch (err) {
       this.log.error({ err, seq: this.current.seq }, 'audit_write_failed');
       throw unavailable('audit record could not be written', err);
@@ -97,19 +103,28 @@ class ChainWriter implements AuditLog {
     this.file.close();
   }
 
+  private timestamp(): string {
+    const ms = this.now();
+    if (ms !== this.tsMs) {
+      this.tsText = new Date(ms).toISOString();
+      this.tsMs = ms;
+    }
+    return this.tsText;
+  }
+
   /** Exactly the SPEC §9 fields (nothing extra a caller's object may carry), args redacted. */
-  private unsealed(entry: AuditEntry, seq: number, prev: string): Omit<AuditRecord, 'hash'> {
+  private unsealed(entry: AuditEntry, args: unknown, seq: number, prev: string): Omit<AuditRecord, 'hash'> {
     if (!RECORD_TYPES.has(entry.type) || typeof entry.agent_id !== 'string') throw new TypeError('bad audit entry type or agent_id');
     return boundFields({
       seq,
-      ts: new Date(this.now()).toISOString(),
+      ts: this.timestamp(),
       type: entry.type,
       call_id: entry.call_id ?? null,
       agent_id: entry.agent_id,
       task_id: entry.task_id ?? null,
       phase: entry.phase ?? null,
       tool: entry.tool ?? null,
-      args: entry.args === undefined ? null : redactArgs(typeof entry.tool === 'string' ? entry.tool : null, entry.args),
+      args,
       decision: entry.decision ?? null,
       reason: entry.reason ?? null,
       result: entry.result ?? null,

@@ -1,11 +1,12 @@
 /** `contract.describe`: the rules of the task's current phase, as the agent should read them. */
 import { PhasegateError } from '../../core/errors.js';
 import type { SidecarContext } from './context.js';
+import { parseDescribeParams } from './params.js';
 import { sessionClaims } from './token-check.js';
 
 export async function describeContract(ctx: SidecarContext, params: unknown): Promise<unknown> {
-  const token = typeof params === 'object' && params !== null ? (params as { token?: unknown }).token : undefined;
   // The token is optional (SPEC §5); when given it must be this session's current one.
+  const token = parseDescribeParams(params);
   if (token !== undefined) await sessionClaims(ctx, token, { allowPaused: true });
   const a = ctx.session.assignment;
   if (a === undefined) throw new PhasegateError('no_task', 'no task claimed: call task.claim first');

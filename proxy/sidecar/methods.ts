@@ -4,16 +4,12 @@ import { claimTask, parseClaimParams } from './claim.js';
 import type { SidecarContext } from './context.js';
 import { describeContract } from './contract-describe.js';
 import { isLeaseLoss, loseLease } from './lease.js';
+import { parseTokenParams } from './params.js';
 import { adoptFreshToken } from './phase-sync.js';
 import type { RpcHandler, RpcMethods } from './rpc.js';
 import { sessionClaims } from './token-check.js';
 import { toolCall } from './tool-call.js';
 import { parseTransitionParams, transitionTask } from './transition.js';
-
-function tokenParam(params: unknown): unknown {
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new PhasegateError('invalid_params', 'params must be an object {token}');
-  return (params as { token?: unknown }).token;
-}
 
 /**
  * `task.status` is served from the sidecar's own knowledge (the coordinator's task route is
@@ -21,21 +17,21 @@ function tokenParam(params: unknown): unknown {
  */
 async function taskStatus(ctx: SidecarContext, params: unknown): Promise<unknown> {
   // Read-only, so a token of an earlier phase of this claim will do (e.g. after an approval completed the task).
-  await sessionClaims(ctx, tokenParam(params), { allowPaused: true, allowEarlierPhase: true });
+  await sessionClaims(ctx, parseTokenParams(params), { allowPaused: true, allowEarlierPhase: true });
   const task = ctx.session.task;
   if (task === undefined) throw new PhasegateError('no_task', 'no task claimed');
   return { task, phase: task.phase, status: task.status, history: task.history };
 }
 
 async function snapshot(ctx: SidecarContext, params: unknown): Promise<unknown> {
-  const token = tokenParam(params);
+  const token = parseTokenParams(params);
   await sessionClaims(ctx, token, { allowPaused: true });
   return ctx.coordinator.snapshot(token as string);
 }
 
 /** A token of an earlier phase of the same claim is accepted: that is how an agent catches up after an approval. */
 async function refresh(ctx: SidecarContext, params: unknown): Promise<{ token: string }> {
-  const token = tokenParam(params);
+  const token = parseTokenParams(params);
   await sessionClaims(ctx, token, { allowEarlierPhase: true, allowPaused: true });
   const fresh = await ctx.coordinator.refresh(token as string);
   await adoptFreshToken(ctx, fresh);

@@ -10,18 +10,23 @@ import type { BoundPolicy, Decision, ToolCall } from '../../core/policy/types.js
 import type { AuditEntry, AuditRecord } from '../audit/types.js';
 import type { SidecarContext } from './context.js';
 import { wireReasonOf } from './rpc-errors.js';
+import { toolCallProblem } from './params.js';
 import { refusal } from './refusal.js';
 import { executeTool } from './tool-exec.js';
 import { stateRefusal } from './token-check.js';
 
 type Params = { readonly token?: unknown; readonly tool?: unknown; readonly args?: unknown };
 
+function isParamsObject(params: unknown): params is Params {
+  return typeof params === 'object' && params !== null && !Array.isArray(params);
+}
+
 /** Runs one tool call; resolves to the tool's result or rejects with a PhasegateError. */
 export function toolCall(ctx: SidecarContext, params: unknown): Promise<unknown> {
   const callId = ctx.nextCallId();
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-    return refuse(ctx, callId, {}, refusal('invalid_params', 'params must be an object {token, tool, args}'));
-  }
+  // Shape before state: a malformed call is invalid_params whatever the session is doing.
+  const malformed = toolCallProblem(params);
+  if (malformed !== undefined) return refuse(ctx, callId, isParamsObject(params) ? params : {}, refusal('invalid_params', malformed));
   const p = params as Params;
   const blocked = stateRefusal(ctx.session.state);
   if (blocked !== undefined) return refuse(ctx, callId, p, blocked);

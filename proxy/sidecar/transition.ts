@@ -22,6 +22,7 @@ export interface TransitionParams {
 export function parseTransitionParams(params: unknown): TransitionParams {
   if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new PhasegateError('invalid_params', 'params must be an object');
   const p = params as Record<string, unknown>;
+  if (p.token !== undefined && typeof p.token !== 'string') throw new PhasegateError('invalid_params', 'token must be a string', { path: 'token' });
   if (typeof p.target_phase !== 'string' || p.target_phase === '') throw new PhasegateError('invalid_params', 'target_phase must be a string', { path: 'target_phase' });
   const artifacts = p.artifacts ?? {};
   if (typeof artifacts !== 'object' || artifacts === null || Array.isArray(artifacts)) {

@@ -42,7 +42,7 @@ export function createEventStream(opts: { service: CoordinatorService; auth: Aut
         if (ws === null) return void buffered.push(e);
         if (e.seq <= last) return;
         if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return void ws.close(1013, 'too slow; reconnect with since');
-        ws.send(JSON.stringify(e));
+        ws.send(serialized(e));
         last = e.seq;
       };
       const unsubscribe = service.subscribe(push);
@@ -74,6 +74,20 @@ export function createEventStream(opts: { service: CoordinatorService; auth: Aut
       wss.close();
     },
   };
+}
+
+/**
+ * Every stream gets the same event object from the publisher: serialize it once, not once
+ * per stream (with 1,000 streams that was 1,000 JSON.stringify calls per event).
+ */
+let lastEvent: CoordEvent | undefined;
+let lastText = '';
+function serialized(e: CoordEvent): string {
+  if (e !== lastEvent) {
+    lastText = JSON.stringify(e);
+    lastEvent = e;
+  }
+  return lastText;
 }
 
 function refuse(socket: Duplex, status: string): void {

@@ -13,8 +13,16 @@ export interface CoordinatorMetrics {
 
 const OPEN: readonly TaskStatus[] = ['pending', 'claimed', 'awaiting_approval', 'paused'];
 
-/** `countTasks` is called on every scrape, so the gauge is never stale. */
-export function createMetrics(countTasks: () => Iterable<{ status: TaskStatus }>): CoordinatorMetrics {
+/**
+ * `countTasks` is read on every scrape, so the gauge is never stale; it must be O(1) (the
+ * engine's status counters), never a walk over the tasks.
+ *
+ * Nothing an agent or any client sends becomes a label value: `route` is the matched route
+ * template or "unmatched" (never the raw path), `method` is one of the methods Node's HTTP
+ * parser accepts, `status` a status code. So a scrape leaks no client-chosen text and the
+ * number of series stays bounded however the API is probed.
+ */
+export function createMetrics(countTasks: () => Readonly<Record<TaskStatus, number>>): CoordinatorMetrics {
   const registry = new Registry();
   const requests = new Counter({
     name: 'phasegate_http_requests_total',
@@ -40,9 +48,8 @@ export function createMetrics(countTasks: () => Iterable<{ status: TaskStatus }>
     labelNames: ['status'] as const,
     registers: [registry],
     collect() {
-      const counts = new Map<TaskStatus, number>(OPEN.map((s) => [s, 0]));
-      for (const t of countTasks()) if (counts.has(t.status)) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
-      for (const [status, n] of counts) this.set({ status }, n);
+      const counts = countTasks();
+      for (const status of OPEN) this.set({ status }, counts[status]);
     },
   });
   return {

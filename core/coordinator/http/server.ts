@@ -71,7 +71,7 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
     now,
     logger,
   });
-  const metrics = createMetrics(() => service.listTasks());
+  const metrics = createMetrics(() => service.taskCounts());
   const keyAuth = createAuthenticator({ admin: admin.key, sidecar: sidecar.key, auditor: auditor.key });
   // The dashboard's session cookie stands in for the admin/auditor key (with a CSRF token).
   const sessions = createUiSessions({ auth: keyAuth, now });
