@@ -9,7 +9,8 @@ import { PhasegateError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { createAgentKeyCheck } from './agent-key.js';
 import type { BodyBudget } from './body-budget.js';
-import { capConnections } from './connection-cap.js';
+import { capConnections } from '../../core/coordinator/http/connection-cap.js';
+import { countFrames } from './frame-budget.js';
 import { serveAgentConnection } from './agent-connection.js';
 import { readJsonBody } from './http-body.js';
 import { FORWARDED_ROUTES, type Forwarder } from './http-forward.js';
@@ -79,7 +80,7 @@ export function createAgentServer(opts: AgentServerOptions): AgentServer {
     });
   });
 
-  capConnections(server, opts.maxConnections, logger);
+  capConnections(server, opts.maxConnections, logger, 'this sidecar');
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -89,7 +90,9 @@ export function createAgentServer(opts: AgentServerOptions): AgentServer {
       logger.warn({ event: 'agent_upgrade_refused' }, 'agent_upgrade_refused');
       return refuseUpgrade(socket, '401 Unauthorized');
     }
+    const frames = countFrames(socket, opts.bodies, logger);
     wss.handleUpgrade(req, socket, head, (ws) => {
+      frames.attach(ws);
       logger.info({ event: 'agent_connected' }, 'agent_connected');
       serveAgentConnection(ws, methods, logger, maxInFlight);
     });

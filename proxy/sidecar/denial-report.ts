@@ -1,8 +1,9 @@
 /**
  * Sends the sidecar's refusals to the coordinator's denials feed, in batches, off the hot
- * path: a denied call's audit record is queued after it is written and the call has already
- * been answered by the time a batch goes out. The queue is bounded; when the coordinator is
- * away the oldest reports are dropped (the audit log keeps every refusal regardless).
+ * path: a denied call's audit record is only pushed onto a queue, and only the timer sends.
+ * The queue is bounded, so an agent flooding refusals costs at most `maxQueued / intervalMs`
+ * reports (a few requests per interval), never a request per call; past the bound the oldest
+ * reports are dropped (the audit log keeps every refusal regardless).
  */
 import type { DenialReport } from '../../core/coordinator/denial-feed.js';
 import type { Logger } from '../../core/log.js';
@@ -40,12 +41,15 @@ export function createDenialReporter(opts: DenialReporterOptions): DenialReporte
   const enqueue = (rec: AuditRecord): void => {
     queue.push(reportOf(rec));
     if (queue.length > maxQueued) dropped += queue.splice(0, queue.length - maxQueued).length;
-    if (queue.length >= batchSize) void flush();
   };
 
   async function drain(): Promise<void> {
-    while (queue.length > 0) {
-      const batch = queue.splice(0, batchSize);
+    // Only what is queued now: under a steady stream of refusals a loop until empty would
+    // never stop sending (one request per refusal, the cost this module exists to avoid).
+    let budget = queue.length;
+    while (budget > 0 && queue.length > 0) {
+      const batch = queue.splice(0, Math.min(batchSize, budget));
+      budget -= batch.length;
       try {
         await send(batch);
       } catch (err) {

@@ -62,13 +62,13 @@ export function createForwarder(ctx: SidecarContext, opts: { coordinatorUrl: str
     });
   });
 
-  const prepare = async (route: string, req: IncomingMessage): Promise<Prepared> => {
+  const prepare = async (route: string, req: IncomingMessage, preRead: { raw: unknown } | undefined): Promise<Prepared> => {
     if (route === 'GET /api/v1/state/snapshot') {
       const token = req.headers['x-phase-token'];
       await sessionClaims(ctx, token, { allowPaused: true });
       return { phaseToken: token as string };
     }
-    const raw = await readJsonBody(req, ctx.bodies);
+    const raw = preRead === undefined ? await readJsonBody(req, ctx.bodies) : preRead.raw;
     if (route === 'POST /api/v1/tasks/claim') {
       // The agent's agent_id (if any) is dropped: a claim always names this sidecar's agent.
       const params = parseClaimParams(raw);
@@ -101,11 +101,11 @@ export function createForwarder(ctx: SidecarContext, opts: { coordinatorUrl: str
     };
   };
 
-  const forwardOne = async (route: string, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const forwardOne = async (route: string, req: IncomingMessage, res: ServerResponse, body?: { raw: unknown }): Promise<void> => {
     if (route === 'POST /api/v1/tasks/claim' && replyHeldClaim(ctx, res)) return;
     let prepared: Prepared;
     try {
-      prepared = await prepare(route, req);
+      prepared = await prepare(route, req, body);
     } catch (err) {
       return sendError(res, err);
     }
@@ -125,10 +125,17 @@ export function createForwarder(ctx: SidecarContext, opts: { coordinatorUrl: str
   return {
     async forward(route, req, res) {
       if (route !== 'POST /api/v1/tasks/transition') return forwardOne(route, req, res);
+      // The body is read before the fence closes: a slowly sent body must not hold up the calls.
+      let raw: unknown;
+      try {
+        raw = await readJsonBody(req, ctx.bodies);
+      } catch (err) {
+        return sendError(res, err);
+      }
       // The phase fence (SPEC §11), held until the answer is adopted and sent.
       return ctx.fence.transition(async () => {
         const done = new Promise<void>((resolve) => res.once('close', () => resolve()));
-        await forwardOne(route, req, res);
+        await forwardOne(route, req, res, { raw });
         await done;
       });
     },

@@ -8,7 +8,10 @@
 export interface SidecarLimits {
   /** Commands (run_command, run_tests) running at once; more wait in a FIFO queue. Default 4. */
   readonly maxCommands: number;
-  /** Request-body bytes held in memory across every HTTP request at once; beyond it a request is refused (503). Default 32 MiB. */
+  /**
+   * Request bytes held in memory at once: HTTP bodies and unfinished WebSocket frames of every
+   * connection together; beyond it a request is refused (503) or a socket closed (1013). Default 32 MiB.
+   */
   readonly maxBodyBytes: number;
   /** Open connections (WebSocket and HTTP); one more is refused (503) and closed. Default 128. */
   readonly maxConnections: number;

@@ -30,11 +30,11 @@ export class Session {
   readonly testRuns: TestRunEvidence[] = [];
   /**
    * The files of the task's test lock (every file test_globs or test_config matched when the
-   * lock was taken), or empty before the task is locked. The sandbox mounts these read-only
-   * for commands (SPEC §11): read it as `ctx.session.lockedFiles` when building a command's
-   * sandbox plan. Set from the claimed task's `test_lock`, and by our own lock_tests transition.
+   * lock was taken), or empty before the task is locked: read-only inside the command sandbox
+   * (SPEC §11, tool-exec.ts `confinement`). Set from the claimed task's `test_lock`, and by our
+   * own lock_tests transition (lockTests).
    */
-  lockedFiles: readonly string[] = [];
+  lockedTests: readonly string[] = [];
   /** A lock_tests transition parked for approval: its files become the lock when the task reaches `to`. */
   #pendingLock: { to: string; files: readonly string[] } | undefined;
 
@@ -51,7 +51,7 @@ export class Session {
     // Runs of another task or claim are not evidence for this one (phase names and epochs repeat across tasks).
     if (this.task?.id !== task.id || this.assignment?.epoch !== claims.epoch) this.testRuns.length = 0;
     this.task = task;
-    this.lockedFiles = task.test_lock === null ? [] : Object.keys(task.test_lock).sort();
+    this.lockedTests = task.test_lock === null ? [] : Object.keys(task.test_lock).sort();
     this.#pendingLock = undefined;
     this.leaseExpiresAt = leaseExpiresAt;
     this.state = task.status === 'paused' ? 'paused' : 'active';
@@ -63,7 +63,7 @@ export class Session {
     const from = this.assignment?.phase ?? null;
     this.bind(claims.phase, claims.epoch, claims.visit, token);
     if (this.#pendingLock?.to === claims.phase) {
-      this.lockedFiles = this.#pendingLock.files;
+      this.lockedTests = this.#pendingLock.files;
       this.#pendingLock = undefined;
     }
     if (this.task === undefined || from === claims.phase) return;
@@ -95,6 +95,8 @@ export class Session {
     this.bind(phase, a.epoch, a.visit, token);
     this.state = 'done';
   }
+
+  /** Our transition from → to was applied with these test hashes; a `lock_tests` trigger locked them. */
 
   isTerminal(phase: string): boolean {
     return this.workflow()?.terminalPhases.has(phase) === true;
@@ -130,7 +132,7 @@ export class Session {
   /** Our transition took the test lock (now, or once an approval lands in `to`). */
   lockTests(files: readonly string[], to?: string): void {
     const sorted = [...files].sort();
-    if (to === undefined) this.lockedFiles = sorted;
+    if (to === undefined) this.lockedTests = sorted;
     else this.#pendingLock = { to, files: sorted };
   }
 

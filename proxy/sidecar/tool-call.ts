@@ -52,18 +52,18 @@ async function decided(ctx: SidecarContext, callId: string, p: Params, claims: P
   const record = await appendOrRefuse(ctx, callRecord(ctx, callId, p, d.decision, d.reason ?? null));
   if (d.decision === 'deny') {
     const reason = d.reason ?? 'tool_not_allowed';
-    ctx.logger.info({ event: 'tool_call_denied', call_id: callId, tool: p.tool, reason }, 'tool_call_denied');
+    ctx.logger.info({ event: 'tool_call_denied', call_id: callId, tool: logName(p.tool), reason }, 'tool_call_denied');
     throw refusal(reason, d.message ?? reason, d.path === undefined ? undefined : { path: d.path });
   }
   if (ctx.logger.isLevelEnabled('debug')) ctx.logger.debug({ event: 'tool_call_allowed', call_id: callId, tool: p.tool, decision: d.decision }, 'tool_call_allowed');
-  return run(ctx, callId, record?.seq ?? 0, policy, p, d);
+  return run(ctx, callId, record?.seq ?? 0, policy, p, d, claims, nowSec);
 }
 
-async function run(ctx: SidecarContext, callId: string, callSeq: number, policy: BoundPolicy, p: Params, d: Decision): Promise<unknown> {
+async function run(ctx: SidecarContext, callId: string, callSeq: number, policy: BoundPolicy, p: Params, d: Decision, claims: PhaseClaims, nowSec: number): Promise<unknown> {
   const tool = p.tool as string;
   const t0 = performance.now();
   try {
-    const done = await executeTool(ctx, policy, tool, p.args as Readonly<Record<string, unknown>>, d, { id: callId, seq: callSeq });
+    const done = await executeTool(ctx, policy, tool, p.args as Readonly<Record<string, unknown>>, d, { id: callId, seq: callSeq, tool, claims, nowSec });
     await appendResult(ctx, callId, policy, tool, done.result, t0);
     return done.value;
   } catch (err) {
@@ -73,10 +73,18 @@ async function run(ctx: SidecarContext, callId: string, callSeq: number, policy:
   }
 }
 
+/**
+ * The tool name as logged: an agent controls it, and the log (and the progress line the
+ * operator reads) must not carry 7 MiB of it. The audit record keeps its digest (SPEC §9).
+ */
+function logName(tool: unknown): unknown {
+  return typeof tool === 'string' && tool.length > 128 ? `${tool.slice(0, 64)}… (${tool.length} chars)` : tool;
+}
+
 /** A refusal before any decision (no task, token problems, bad params): still audited, as SPEC §9 demands. */
 async function refuse(ctx: SidecarContext, callId: string, p: Params, err: PhasegateError): Promise<never> {
   await appendOrRefuse(ctx, callRecord(ctx, callId, p, 'deny', wireReasonOf(err.code)));
-  ctx.logger.info({ event: 'tool_call_denied', call_id: callId, tool: p.tool, reason: err.code }, 'tool_call_denied');
+  ctx.logger.info({ event: 'tool_call_denied', call_id: callId, tool: logName(p.tool), reason: err.code }, 'tool_call_denied');
   throw err;
 }
 

@@ -2,8 +2,9 @@
 import { PhasegateError } from '../../core/errors.js';
 import type { BoundPolicy, Decision } from '../../core/policy/types.js';
 import type { AuditRecord } from '../audit/types.js';
-import type { CommandResult, RealPathCheck } from '../tools/types.js';
+import type { CommandConfinement, PendingChanges, RealPathCheck } from '../tools/types.js';
 import { noteChangedFile } from './changed-files.js';
+import { settleChanges, type ChangesResult, type CommandCall } from './command-changes.js';
 import type { SidecarContext } from './context.js';
 
 export interface Executed {
@@ -31,14 +32,33 @@ function realPathCheck(ctx: SidecarContext, policy: BoundPolicy, tool: string): 
   };
 }
 
-/** The audit `call` record of the call being executed: a test run is named by it. */
-export interface CallRef {
-  readonly id: string;
+/** What the phase says about a sandboxed command: its network, and the locked tests read-only. */
+function confinement(ctx: SidecarContext, policy: BoundPolicy): CommandConfinement {
+  const phase = ctx.contract.workflows.get(policy.assignment.workflow)?.phases.get(policy.assignment.phase);
+  return { network: phase?.sandboxNetwork === true, readOnlyFiles: ctx.session.lockedTests };
+}
+
+/** A sandboxed command's changes, reviewed and applied (or discarded) before the call answers. */
+async function settle(ctx: SidecarContext, policy: BoundPolicy, call: CommandCall | undefined, pending: PendingChanges | undefined): Promise<ChangesResult | undefined> {
+  if (pending === undefined) return undefined;
+  if (call === undefined) {
+    await pending.dispose();
+    throw new PhasegateError('tool_failed', 'a sandboxed command ran without its call context', { detail: 'internal' });
+  }
+  return settleChanges(ctx, policy, call, pending);
+}
+
+/** The call being executed: a sandboxed command's changes are decided under it, and a test run is named by its audit record (id, seq). */
+export interface ToolCallRef extends CommandCall {
+  /** seq of the call's audit `call` record. */
   readonly seq: number;
 }
 
-/** `decision` is allow or would_deny; its `path`/`argv` are the normalized values decide() produced. */
-export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool: string, args: Args, decision: Decision, call: CallRef = { id: 'unknown', seq: 0 }): Promise<Executed> {
+/**
+ * `decision` is allow or would_deny; its `path`/`argv` are the normalized values decide() produced.
+ * `call` (audit id and claims) is what a sandboxed command's changes are decided and audited under.
+ */
+export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool: string, args: Args, decision: Decision, call?: ToolCallRef): Promise<Executed> {
   const ws = ctx.workspace;
   const path = decision.path ?? '.';
   const recheck = realPathCheck(ctx, policy, tool);
@@ -71,17 +91,19 @@ export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool
       if (decision.argv === undefined) throw new PhasegateError('invalid_params', 'run_command needs argv or command');
       const timeoutMs = typeof args.timeout_ms === 'number' ? args.timeout_ms : undefined;
       const argv = decision.argv;
-      let r: CommandResult | undefined;
+      const confine = confinement(ctx, policy);
       try {
         // Sidecar-wide: however many connections ask, at most limits.maxCommands run at once.
-        r = await ctx.commands.run(() => ws.runCommand(argv, timeoutMs === undefined ? { cwd: path } : { cwd: path, timeoutMs }));
-        noteAppliedChanges(ctx, r);
-        return { value: r, result: { ok: true, exit_code: r.exit_code } };
+        const { pending, ...r } = await ctx.commands.run(() => ws.runCommand(argv, timeoutMs === undefined ? { cwd: path, confine } : { cwd: path, timeoutMs, confine }));
+        const changes = await settle(ctx, policy, call, pending);
+        const value = changes === undefined ? r : { ...r, changes };
+        noteAppliedChanges(ctx, value);
+        return { value, result: { ok: true, exit_code: r.exit_code } };
       } finally {
-        // Unsandboxed (no `changes` reported), a command writes the real workspace behind the
-        // file tools' back: assume it changed something, so no earlier green run survives it.
-        // Sandboxed, its changes are applied through the file tools, which count them.
-        if (!sandboxed(r)) ctx.workspace.noteExternalChange();
+        // Unsandboxed, a command writes the real workspace behind the file tools' back: assume
+        // it changed something, so no earlier green run survives it. Sandboxed, its changes are
+        // applied through the workspace's confined write/delete, which count them.
+        if (!ws.sandboxed) ws.noteExternalChange();
       }
     }
     case 'run_tests':
@@ -91,39 +113,31 @@ export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool
   }
 }
 
-/** How many changes a command result says were applied to the workspace; undefined when it ran unsandboxed (no `changes`). */
-function appliedCount(result: unknown): number | undefined {
-  const changes = (result as { changes?: { applied?: unknown } } | undefined)?.changes;
-  return Array.isArray(changes?.applied) ? changes.applied.length : undefined;
-}
-
-function sandboxed(result: unknown): boolean {
-  return typeof result === 'object' && result !== null && 'changes' in result;
-}
-
 /**
  * The contract's test command, never the agent's: its result is evidence for the gates,
  * recorded under the token's visit, the audit call that ran it, and the workspace revision
  * its result holds for. The run's own applied changes (snapshots, caches) are part of its
- * result; any other change during the run (a concurrent write) leaves it at the revision it
- * started from, i.e. already stale.
+ * result (applied before the run is recorded); any other change during the run (a concurrent
+ * write) leaves it at the revision it started from, i.e. already stale.
  */
-async function runTests(ctx: SidecarContext, policy: BoundPolicy, call: CallRef): Promise<Executed> {
+async function runTests(ctx: SidecarContext, policy: BoundPolicy, call: ToolCallRef | undefined): Promise<Executed> {
   const tests = ctx.contract.workflows.get(policy.assignment.workflow)?.tests;
   if (tests === undefined) throw new PhasegateError('tool_failed', 'the workflow declares no test command', { detail: 'no tests.command in the contract' });
   let before = 0;
-  const r = await ctx.commands.run(() => {
+  const { pending, ...run } = await ctx.commands.run(() => {
     // Read once the run holds its slot: a change made while it waited is before it, not during it.
     before = ctx.workspace.revision();
-    return ctx.workspace.runTests(tests.argv, { timeoutMs: tests.timeoutMs });
+    return ctx.workspace.runTests(tests.argv, { timeoutMs: tests.timeoutMs, confine: confinement(ctx, policy) });
   });
+  const changes = await settle(ctx, policy, call, pending);
+  const r = changes === undefined ? run : { ...run, changes };
   noteAppliedChanges(ctx, r);
   const after = ctx.workspace.revision();
-  const own = appliedCount(r) ?? 0;
+  const own = changes?.applied.length ?? 0;
   const revision = after - before === own ? after : before;
   const { phase, epoch, visit } = policy.assignment;
   // A token without a visit (an older coordinator's) names no visit the run could count in.
-  if (visit === undefined) return { value: r, result: { ok: true, exit_code: r.exit_code } };
+  if (visit === undefined || call === undefined) return { value: r, result: { ok: true, exit_code: r.exit_code } };
   ctx.session.recordTestRun({
     id: call.id,
     audit_seq: call.seq,

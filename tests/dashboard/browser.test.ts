@@ -37,7 +37,8 @@ afterEach(async () => {
 async function newPage(): Promise<Page> {
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  // Generous: CI shares two cores between test workers and this browser.
+  page.setDefaultTimeout(20_000);
   page.on('request', (r) => requested.push(r.url()));
   page.on('websocket', (ws) => requested.push(ws.url()));
   page.on('dialog', (d) => (dialogs.push(d.message()), void d.dismiss()));
@@ -66,7 +67,7 @@ async function pendingIds(): Promise<string[]> {
   return (await stack.admin('GET', '/api/v1/approvals')).body.approvals.map((a: { id: string }) => a.id);
 }
 
-describe('dashboard in Chromium', () => {
+describe('dashboard in Chromium', { timeout: 60_000 }, () => {
   it('signs in through the form: an HttpOnly cookie, nothing in storage, the key in no URL', async () => {
     const page = await newPage();
     await signIn(page, stack.coordinator.adminKey);
@@ -137,7 +138,11 @@ describe('dashboard in Chromium', () => {
       const moved = client.waitForPhase('BUILD', 20_000);
 
       const page = await newPage();
-      await signIn(page, stack.coordinator.adminKey, '#/approvals');
+      await page.goto(`${stack.coordinator.url}/ui#/approvals`);
+      await page.locator('#login-key').fill(stack.coordinator.adminKey);
+      await page.locator('#login-name').fill('alice <b>');
+      await page.locator('#login button[type=submit]').click();
+      await expect(page.locator('#who').textContent()).resolves.toBe('signed in as admin (aliceb)');
       const card = page.locator(`[data-approval="${asked.approval_id}"]`);
       await card.locator('[data-artifact=plan] pre', { hasText: PLAN.summary }).waitFor();
       await expect(card.locator('[data-artifact=plan] pre').textContent()).resolves.toContain('sum(1, 2) is 3');
@@ -150,6 +155,7 @@ describe('dashboard in Chromium', () => {
       expect(await pendingIds()).not.toContain(asked.approval_id);
       const approval = (await stack.admin('GET', '/api/v1/approvals?status=approved')).body.approvals.find((a: { id: string }) => a.id === asked.approval_id);
       expect(approval.status).toBe('approved');
+      expect(approval.decided_by).toMatch(/^admin:[0-9a-f]{12} \(aliceb\)$/);
       await page.goto(`${stack.coordinator.url}/ui#/board`);
       await page.locator(`[data-column="BUILD"] [data-task="${id}"]`).waitFor();
     } finally {
@@ -176,6 +182,8 @@ describe('dashboard in Chromium', () => {
     await expect(page.locator(`[data-approval="${approvalId}"] [data-artifact=plan] pre`).textContent()).resolves.toContain(`summary: ${XSS}`);
     await page.goto(`${stack.coordinator.url}/ui#/task/${id}`);
     await page.locator('[data-task-page] .files', { hasText: `${XSS}.ts` }).waitFor();
+    await page.locator('[data-task-page] ul.denials li', { hasText: `${XSS}.ts` }).waitFor();
+    expect(await page.locator('main img, main script, main b').count()).toBe(0);
     // Second wall: even markup that did reach the DOM could not run its handler under the page's CSP.
     const blocked = await page.evaluate(`new Promise((resolve) => {
       document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective), { once: true });
@@ -222,14 +230,20 @@ describe('dashboard in Chromium', () => {
     await card.waitFor({ state: 'detached' });
     const rejected = (await stack.admin('GET', '/api/v1/approvals?status=rejected')).body.approvals.find((a: { id: string }) => a.id === approvalId);
     expect(rejected.reason).toBe('the plan has no test for overflow');
+    // The decision is listed, and the task's card carries the rejection as a blocker.
+    await page.locator(`[data-decision="${approvalId}"]`, { hasText: 'the plan has no test for overflow' }).waitFor();
+    await expect(page.locator(`[data-decision="${approvalId}"] .badge`).textContent()).resolves.toBe('rejected');
+    await page.goto(`${stack.coordinator.url}/ui#/board`);
+    await page.locator(`[data-task="${rejected.task_id}"] .badge.bad`, { hasText: '1 blocker' }).waitFor();
   });
 
-  it('the task page shows the phase history, the approval, files, test counts and review verdicts', async () => {
+  it('the task page and the final approval show the phase history, files, test counts and review verdicts', async () => {
     const id = await stack.addTask('full history');
     const approvalId = await askApproval(id, 'agent-history', PLAN);
     await stack.admin('POST', `/api/v1/approvals/${approvalId}/approve`, {});
     const token = await stack.claim(id, 'agent-history');
-    const built = await stack.transition(token, 'BUILD', 'REVIEW', { test_result: { exit_code: 0, passed: 3, failed: 0 } });
+    const implementation = { changed_files: ['src/sum.ts', 'tests/sum.test.ts'], notes: 'plain addition' };
+    const built = await stack.transition(token, 'BUILD', 'REVIEW', { test_result: { exit_code: 0, passed: 3, failed: 0 }, implementation });
     expect(built.allowed).toBe(true);
     const { task } = (await stack.admin('GET', `/api/v1/tasks/${id}`)).body;
     const reviewId = task.spawned[0] as string;
@@ -247,11 +261,22 @@ describe('dashboard in Chromium', () => {
     expect(rows.some((r) => r.includes('PLAN → BUILD') && r.includes(approvalId) && r.includes('plan'))).toBe(true);
     expect(rows.some((r) => r.includes('BUILD → REVIEW') && r.includes('test_result'))).toBe(true);
     await article.locator('.test-run', { hasText: '3 passed, 0 failed' }).waitFor();
-    await article.locator('.files', { hasText: 'src/sum.ts (planned)' }).waitFor();
+    await article.locator('.files [data-file="tests/sum.test.ts"]').waitFor();
+    // Planned and changed: listed once, as changed.
+    await expect(article.locator('.files').textContent()).resolves.toBe('src/sum.tstests/sum.test.ts');
     await article.locator('[data-artifact=plan] pre', { hasText: 'sum(1, 2) is 3' }).waitFor();
     const verdict = article.locator(`[data-review="${reviewId}"]`);
     await verdict.locator('strong', { hasText: 'request_changes' }).waitFor();
     await expect(verdict.locator('pre').textContent()).resolves.toContain('sum overflows past 2^53');
+
+    // The final approval carries what the approver needs: files changed and the verdicts.
+    const final = await stack.transition(built.new_token, 'REVIEW', 'DONE');
+    expect(final.status).toBe('awaiting_approval');
+    await page.goto(`${stack.coordinator.url}/ui#/approvals`);
+    const card = page.locator(`[data-approval="${final.approval_id}"]`);
+    await card.locator('.files [data-file="tests/sum.test.ts"]').waitFor();
+    await card.locator(`[data-review="${reviewId}"] strong`, { hasText: 'request_changes' }).waitFor();
+    await card.locator('[data-artifact=implementation] pre', { hasText: 'plain addition' }).waitFor();
   });
 
   it("each agent's checkpoint status, with two heads for one seq called out", async () => {
@@ -303,7 +328,7 @@ function serve(html: string): Promise<{ url: string; server: Server }> {
 }
 
 /** Not a test of behaviour: renders the pictures in docs/operations.md from a realistic half hour. */
-describe.runIf(shots !== undefined)('screenshots for docs/img', () => {
+describe.runIf(shots !== undefined)('screenshots for docs/img', { timeout: 60_000 }, () => {
   it('the board and an approval', async () => {
     // The coordinator's clock starts 25 minutes ago and advances as the story unfolds, so the chart has a history.
     let offset = -25 * 60_000;

@@ -60,6 +60,26 @@ describe('denial reporter', () => {
     expect(sent.map((d) => d.audit_seq)).toEqual([8, 9, 10, 11, 12]);
   });
 
+  it('a flush sends what was queued when it started: refusals arriving meanwhile wait for the next one', async () => {
+    const sent: number[] = [];
+    let log!: AuditLog;
+    const r = createDenialReporter({
+      send: async (b) => {
+        sent.push(b.length);
+        // An agent keeps getting refused while the request is out.
+        for (let i = 0; i < 3; i++) await log.append(call('deny'));
+      },
+      logger, intervalMs: 60_000,
+    });
+    log = r.observe(memoryLog());
+    await log.append(call('deny'));
+    await r.flush();
+    expect(sent).toEqual([1]);
+    await r.flush();
+    expect(sent).toEqual([1, 3]);
+    await r.close();
+  });
+
   it('shortens over-long values to what the coordinator accepts, and empty ones to null', async () => {
     const sent: DenialReport[] = [];
     const r = createDenialReporter({ send: async (b) => void sent.push(...b), logger, intervalMs: 60_000 });

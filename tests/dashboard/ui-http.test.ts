@@ -1,5 +1,6 @@
 /** The dashboard's HTTP surface over the real wire: page headers, sign-in, the session's CSRF rules, artifacts. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
 import { caller, startDashboardStack, type Call, type DashboardStack } from './stack.js';
 
@@ -31,6 +32,8 @@ function upgrade(headers: Record<string, string>): Promise<number> {
     ws.on('error', () => resolve(-1));
   });
 }
+
+const fingerprint = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
 
 describe('the page', () => {
   it('is served with a strict Content-Security-Policy, nosniff and no framing', async () => {
@@ -67,7 +70,7 @@ describe('sign-in', () => {
   it('sets an HttpOnly, SameSite=Strict cookie and returns the role and a CSRF token, never the key', async () => {
     const r = await anon('POST', '/ui/session', { key: stack.coordinator.adminKey });
     expect(r.status).toBe(201);
-    expect(r.body).toEqual({ role: 'admin', csrf: expect.stringMatching(/^[\w-]{43}$/) });
+    expect(r.body).toEqual({ role: 'admin', csrf: expect.stringMatching(/^[\w-]{43}$/), operator: '' });
     const setCookie = r.headers.get('set-cookie') ?? '';
     expect(setCookie).toMatch(/^phasegate_ui=[\w-]{43}; /);
     expect(setCookie).toContain('HttpOnly');
@@ -140,6 +143,8 @@ describe('a session cookie', () => {
     const real = await anon('POST', approve, {}, { cookie: s.cookie, 'x-phasegate-csrf': s.csrf, origin: `http://${host}` });
     expect(real.status).toBe(200);
     expect(real.body.approval.status).toBe('approved');
+    // Recorded as the key that signed in (by fingerprint), not as "no key".
+    expect(real.body.approval.decided_by).toBe(`admin:${fingerprint(stack.coordinator.adminKey)}`);
   });
 
   it('opens the event stream only from the coordinator\'s own origin (cross-site WebSocket hijacking)', async () => {

@@ -1,5 +1,7 @@
 /** SPEC §9 bounded fields, attacked over the real wire: a 7 MiB tool name and huge args never reach the log as is. */
 import { stat } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../core/contract/canonical-json.js';
@@ -17,7 +19,9 @@ const MiB = 1024 * 1024;
 
 describe('bounded audit fields', () => {
   it('a 7 MiB tool name over ws and HTTP is stored as {sha256, bytes}; the log stays small and its chain verifies', { timeout: 60_000 }, async () => {
-    stack = await startMini();
+    let logged = 0;
+    const sink = new Writable({ write: (chunk: Buffer, _e, done) => ((logged += chunk.length), done()) });
+    stack = await startMini({ sidecar: { logger: pino({ level: 'info' }, sink) } });
     const { agent, token } = await stack.claim();
     const before = (await stat(join(stack.auditDir, 'tool_audit.jsonl'))).size;
     const name = 'x'.repeat(7 * MiB);
@@ -34,6 +38,8 @@ describe('bounded audit fields', () => {
     expect(calls).toHaveLength(2);
     for (const r of calls) expect(r.tool).toEqual({ sha256: sha256Hex(name), bytes: 7 * MiB });
     expect((await verifyAudit(stack.auditDir)).ok).toBe(true);
+    // Nor does the sidecar's log (whose denials become the operator's progress lines) carry the name.
+    expect(logged).toBeLessThan(64 * 1024);
   });
 
   it('every string field is bounded, multi-byte text by its UTF-8 size', () => {

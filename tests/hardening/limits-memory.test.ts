@@ -1,7 +1,8 @@
 /**
- * SPEC §11 Limits: request-body memory across HTTP connections. 60 connections each start an
- * 8 MiB body and never finish it, against a real `phasegate sidecar` child process: beyond
- * the budget they are refused (503 limit_exceeded), and the process's RSS stays bounded.
+ * SPEC §11 Limits: request memory across connections, against a real `phasegate sidecar`
+ * child process. 60 HTTP connections each start an 8 MiB body and never finish it; 40
+ * WebSocket connections each send most of an 8 MiB frame. Beyond the budget they are refused
+ * (503 limit_exceeded / closed with 1013), and the process's RSS stays bounded.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -63,27 +64,33 @@ function unfinishedBody(port: number, chunk: Buffer, sockets: Socket[]): Attempt
   return { sent, reply: () => reply, closed: () => closed };
 }
 
+/** A real coordinator in-process and a `phasegate sidecar` child process; cleaned up after the test. */
+async function startChildSidecar(): Promise<{ port: number; pid: number }> {
+  const root = await realpath(await mkdtemp(join(tmpdir(), 'phasegate-bodies-')));
+  cleanups.push(() => rm(root, { recursive: true, force: true }));
+  await mkdir(join(root, 'ws'));
+  const coordinator: RunningCoordinator = await startCoordinator({
+    dataDir: join(root, 'data'), port: 0, contractFile: join(REPO, 'agent_workflow.yaml'), env: { PHASEGATE_JWT_SECRET: JWT_SECRET }, logger: silent,
+  });
+  cleanups.push(() => coordinator.close());
+  const child = spawn(process.execPath, [CLI, 'sidecar', '--coordinator', coordinator.url, '--agent-id', 'a1', '--workspace', join(root, 'ws'), '--audit', join(root, 'audit')], {
+    env: { ...process.env, PHASEGATE_AGENT_KEY: AGENT_KEY, PHASEGATE_SIDECAR_KEY: coordinator.sidecarKey, PHASEGATE_JWT_SECRET: JWT_SECRET, PHASEGATE_LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  cleanups.push(async () => {
+    child.kill('SIGKILL');
+    await exited;
+  });
+  const url = await new Promise<string>((ok) => createInterface({ input: child.stdout! }).once('line', ok));
+  const port = Number(/:(\d+)\//.exec(url)?.[1]);
+  const pid = child.pid as number;
+  return { port, pid };
+}
+
 describe('sidecar-wide request-body memory', () => {
   it('60 unfinished 8 MiB bodies: refused beyond the budget, RSS bounded', { timeout: 120_000 }, async () => {
-    const root = await realpath(await mkdtemp(join(tmpdir(), 'phasegate-bodies-')));
-    cleanups.push(() => rm(root, { recursive: true, force: true }));
-    await mkdir(join(root, 'ws'));
-    const coordinator: RunningCoordinator = await startCoordinator({
-      dataDir: join(root, 'data'), port: 0, contractFile: join(REPO, 'agent_workflow.yaml'), env: { PHASEGATE_JWT_SECRET: JWT_SECRET }, logger: silent,
-    });
-    cleanups.push(() => coordinator.close());
-    const child = spawn(process.execPath, [CLI, 'sidecar', '--coordinator', coordinator.url, '--agent-id', 'a1', '--workspace', join(root, 'ws'), '--audit', join(root, 'audit')], {
-      env: { ...process.env, PHASEGATE_AGENT_KEY: AGENT_KEY, PHASEGATE_SIDECAR_KEY: coordinator.sidecarKey, PHASEGATE_JWT_SECRET: JWT_SECRET, PHASEGATE_LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exited = new Promise((r) => child.once('exit', r));
-    cleanups.push(async () => {
-      child.kill('SIGKILL');
-      await exited;
-    });
-    const url = await new Promise<string>((ok) => createInterface({ input: child.stdout! }).once('line', ok));
-    const port = Number(/:(\d+)\//.exec(url)?.[1]);
-    const pid = child.pid as number;
+    const { port, pid } = await startChildSidecar();
     const before = rssMiB(pid);
 
     let peak = before;
@@ -113,4 +120,68 @@ describe('sidecar-wide request-body memory', () => {
     const health = await fetch(`http://127.0.0.1:${port}/api/v1/tools/execute`, { method: 'POST', headers: { authorization: `Bearer ${AGENT_KEY}` }, body: '{}' });
     expect(health.status).not.toBe(503);
   });
+
+  it('40 WebSocket connections each holding an unfinished 8 MiB frame: closed beyond the budget, RSS bounded', { timeout: 120_000 }, async () => {
+    const { port, pid } = await startChildSidecar();
+    const before = rssMiB(pid);
+    let peak = before;
+    const poll = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 20);
+    const sockets: Socket[] = [];
+    const chunk = Buffer.alloc(256 * 1024, 0x20);
+    const attempts = Array.from({ length: 40 }, () => unfinishedFrame(port, chunk, sockets));
+    await Promise.all(attempts.map((a) => a.sent));
+    const open = () => attempts.filter((a) => !a.closed()).length;
+    for (let i = 0; i < 100 && open() > 4; i++) await new Promise((r) => setTimeout(r, 50));
+    peak = Math.max(peak, rssMiB(pid));
+    clearInterval(poll);
+    const stillOpen = open();
+    for (const s of sockets) s.destroy();
+    if (process.env.PHASEGATE_REPORT === '1') process.stderr.write(`frames: open ${stillOpen} of 40; RSS ${before.toFixed(0)} → peak ${peak.toFixed(0)} MiB\n`);
+    expect(stillOpen).toBeLessThanOrEqual(4);
+    expect(peak - before).toBeLessThan(200);
+  });
 });
+
+/** Upgrades to the agent WebSocket by hand and sends most of one 8 MiB text frame, never the end. */
+function unfinishedFrame(port: number, chunk: Buffer, sockets: Socket[]): Attempt {
+  const socket = connect(port, '127.0.0.1');
+  sockets.push(socket);
+  let reply = '';
+  let closed = false;
+  socket.on('error', () => undefined);
+  socket.once('close', () => (closed = true));
+  const sent = new Promise<void>((resolve) => {
+    socket.once('close', () => resolve());
+    socket.on('connect', () => {
+      socket.write(
+        `GET /agent HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n` +
+          `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer ${AGENT_KEY}\r\n\r\n`,
+      );
+    });
+    socket.on('data', async (d) => {
+      const first = reply === '';
+      reply += String(d);
+      if (!first || !reply.startsWith('HTTP/1.1 101')) return;
+      // FIN + text, masked, 64-bit length; an all-zero mask leaves the payload as is.
+      const length = 8 * MiB - 1024;
+      const header = Buffer.alloc(14);
+      header[0] = 0x81;
+      header[1] = 0x80 | 127;
+      header.writeBigUInt64BE(BigInt(length), 2);
+      socket.write(header);
+      let sent = 0;
+      while (sent < length - 1 && !socket.destroyed) {
+        const n = Math.min(chunk.length, length - 1 - sent);
+        sent += n;
+        if (!socket.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
+          await new Promise<void>((r) => {
+            socket.once('drain', r);
+            socket.once('close', r);
+          });
+        }
+      }
+      resolve();
+    });
+  });
+  return { sent, reply: () => reply, closed: () => closed };
+}

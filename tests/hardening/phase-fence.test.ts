@@ -17,11 +17,14 @@ afterEach(async () => {
   stack = undefined;
 });
 
-const SLOW = ['sh', '-c', 'touch started.txt; sleep 1; echo late > late.txt'];
+const SLOW = ['sh', '-c', 'sleep 1; echo late > late.txt'];
 
-async function waitForFile(path: string): Promise<void> {
-  for (let i = 0; i < 200 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 25));
-  if (!existsSync(path)) throw new Error(`${path} never appeared`);
+/** The command was decided and is executing: its `call` record is written before it runs (sandboxed or not). */
+async function waitForCommandStart(s: MiniStack): Promise<void> {
+  const started = async () => (await s.audit()).some((r) => r.type === 'call' && r.tool === 'run_command' && r.decision === 'allow');
+  for (let i = 0; i < 400 && !(await started()); i++) await new Promise((r) => setTimeout(r, 25));
+  if (!(await started())) throw new Error('the command never started');
+  await new Promise((r) => setTimeout(r, 100));
 }
 
 /** The command's result record comes before the transition record: its effects landed in the old phase. */
@@ -40,7 +43,7 @@ describe('phase fence', () => {
     const { agent, token } = await stack.claim();
     const other = await stack.connect();
     const command = agent.call('tool.call', { token, tool: 'run_command', args: { argv: SLOW } });
-    await waitForFile(join(stack.workspace, 'started.txt'));
+    await waitForCommandStart(stack);
     const transition = other.call('task.transition', { token, target_phase: 'NEXT', artifacts: {} });
     // Give the transition time to reach the sidecar and close the gate.
     await new Promise((r) => setTimeout(r, 200));
@@ -51,6 +54,7 @@ describe('phase fence', () => {
     expect(t.result).toMatchObject({ allowed: true, phase: 'NEXT' });
     expect(w.error?.data.reason).toBe('token_superseded');
     expect(existsSync(join(stack.workspace, 'after.txt'))).toBe(false);
+    expect(existsSync(join(stack.workspace, 'late.txt'))).toBe(true); // landed, in WORK
     assertFenced(await stack.audit());
   });
 
@@ -58,7 +62,7 @@ describe('phase fence', () => {
     stack = await startMini();
     const { token } = await stack.claim();
     const command = stack.execute(token, 'run_command', { argv: SLOW });
-    await waitForFile(join(stack.workspace, 'started.txt'));
+    await waitForCommandStart(stack);
     const transition = fetch(`${stack.sidecar.httpUrl}/api/v1/tasks/transition`, {
       method: 'POST',
       headers: { authorization: `Bearer ${AGENT_KEY}`, 'content-type': 'application/json' },
@@ -73,6 +77,7 @@ describe('phase fence', () => {
     expect(t.body.allowed).toBe(true);
     expect(w.body.error.reason).toBe('token_superseded');
     expect(existsSync(join(stack.workspace, 'after.txt'))).toBe(false);
+    expect(existsSync(join(stack.workspace, 'late.txt'))).toBe(true); // landed, in WORK
     assertFenced(await stack.audit());
   });
 });

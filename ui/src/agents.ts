@@ -3,29 +3,29 @@
  * different hashes for one seq mean the agent's log was rewritten after it was checkpointed.
  */
 import { get } from './api.js';
-import { h, replace } from './dom.js';
+import { h } from './dom.js';
 import type { Checkpoint } from './types.js';
-import type { View, ViewContext } from './view.js';
+import { redrawer, type View, type ViewContext } from './view.js';
 
 export async function agentsView(ctx: ViewContext): Promise<View> {
-  const draw = async (): Promise<void> => {
+  const view = redrawer(ctx.main, async () => {
     const { checkpoints } = await get<{ checkpoints: Checkpoint[] }>('/api/v1/checkpoints');
     const byAgent = new Map<string, Checkpoint[]>();
     for (const c of checkpoints) byAgent.set(c.agent_id, [...(byAgent.get(c.agent_id) ?? []), c]);
     const rows = [...byAgent].map(([agent, cps]) => row(agent, cps));
-    replace(
-      ctx.main,
+    return [
       h('h2', {}, 'Agents: audit checkpoints'),
       rows.length === 0
         ? h('p', { class: 'empty' }, 'No sidecar has sent a checkpoint yet.')
         : h('table', { class: 'agents' }, h('thead', {}, h('tr', {}, ...['agent', 'status', 'checkpoints', 'latest seq', 'latest hash', 'task'].map((c) => h('th', {}, c)))), h('tbody', {}, ...rows)),
-    );
-  };
-  await draw();
+    ];
+  });
+  await view.draw();
   return {
     onEvent(e) {
-      if (e.type === 'audit_checkpoint') void draw().catch(() => undefined);
+      if (e.type === 'audit_checkpoint') void view.draw().catch(() => undefined);
     },
+    dispose: view.dispose,
   };
 }
 

@@ -8,6 +8,8 @@ export const CSRF_HEADER = 'X-Phasegate-CSRF';
 export interface Session {
   readonly role: string;
   readonly csrf: string;
+  /** The name given at sign-in ('' when none); the coordinator records it with decisions. */
+  readonly operator?: string;
 }
 
 export class ApiError extends Error {

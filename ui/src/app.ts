@@ -39,10 +39,12 @@ function showLogin(message = ''): void {
 async function signIn(ev: SubmitEvent): Promise<void> {
   ev.preventDefault();
   const key = keyInput.value;
+  const name = byId<HTMLInputElement>('login-name').value.trim();
   // Cleared at once: the key lives in this page only as long as the request takes.
   keyInput.value = '';
   try {
-    await signedIn(await request<Session>('POST', '/ui/session', { key }));
+    const s = await request<Session>('POST', '/ui/session', name === '' ? { key } : { key, name });
+    await signedIn(s);
   } catch (err) {
     byId('login-error').textContent = err instanceof ApiError ? err.message : 'the coordinator did not answer';
   }
@@ -54,7 +56,7 @@ async function signedIn(s: Session): Promise<void> {
   form.hidden = true;
   byId('nav').hidden = false;
   byId('logout').hidden = false;
-  byId('who').textContent = `signed in as ${s.role}`;
+  byId('who').textContent = `signed in as ${s.role}${s.operator ? ` (${s.operator})` : ''}`;
   byId('who').dataset.role = s.role;
   const live = byId('live');
   live.hidden = false;
@@ -107,4 +109,6 @@ byId('logout').addEventListener('click', () => {
   void request('POST', '/ui/logout').finally(() => showLogin());
 });
 window.addEventListener('hashchange', () => void route());
-request<Session>('GET', '/ui/session').then(signedIn, () => showLogin());
+request<Session>('GET', '/ui/session').then(signedIn, () => showLogin()).catch((err: unknown) => {
+  replace(main, h('p', { class: 'error' }, `The coordinator did not answer: ${err instanceof Error ? err.message : String(err)}`));
+});

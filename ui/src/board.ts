@@ -34,15 +34,19 @@ export async function boardView(ctx: ViewContext): Promise<View> {
   replace(ctx.main, h('h2', { class: 'sr' }, 'Board'), board, h('section', { class: 'activity' }, h('h3', {}, 'Activity'), legend(), chart.element));
   const stopDenials = await fillChart(chart);
 
-  // Events for one task may come in bursts; fetch each task once per burst, latest state wins.
-  const refreshing = new Set<string>();
+  // One fetch per task at a time (a change meanwhile fetches once more after), so an older
+  // answer never moves a card back.
+  const fetching = new Map<string, boolean>();
   const refresh = (id: string): void => {
-    if (refreshing.has(id)) return;
-    refreshing.add(id);
-    queueMicrotask(() => {
-      refreshing.delete(id);
-      get<{ task: Task }>(path('/api/v1/tasks/', id)).then(({ task }) => place(task), () => undefined);
-    });
+    if (fetching.has(id)) return void fetching.set(id, true);
+    fetching.set(id, false);
+    get<{ task: Task }>(path('/api/v1/tasks/', id))
+      .then(({ task }) => place(task), () => undefined)
+      .finally(() => {
+        const again = fetching.get(id) === true;
+        fetching.delete(id);
+        if (again) refresh(id);
+      });
   };
   return {
     onEvent(e) {
@@ -59,7 +63,13 @@ function taskCard(t: Task): HTMLElement {
     'li',
     { class: `card status-${t.status.replace(/[^a-z_]/g, '')}`, data: { task: t.id, status: t.status } },
     h('a', { href: `#/task/${encodeURIComponent(t.id)}` }, h('span', { class: 'id' }, t.id), ' ', h('span', { class: 'title' }, t.title)),
-    h('div', { class: 'meta' }, h('span', { class: 'badge' }, t.status), t.claim === null ? null : h('span', { class: 'agent' }, t.claim.agent_id)),
+    h(
+      'div',
+      { class: 'meta' },
+      h('span', { class: 'badge' }, t.status),
+      t.blockers.length === 0 ? null : h('span', { class: 'badge bad', title: t.blockers.map((b) => b.message ?? b.code ?? '').join('\n') }, `${t.blockers.length} blocker${t.blockers.length === 1 ? '' : 's'}`),
+      t.claim === null ? null : h('span', { class: 'agent' }, t.claim.agent_id),
+    ),
   );
 }
 

@@ -1,19 +1,19 @@
 /** One task: its phase history, artifacts as text, test evidence, review verdicts and files changed. */
 import { get, path } from './api.js';
-import { artifact, artifactBlocks, field, strings } from './artifacts.js';
+import { artifact, artifactBlocks, field } from './artifacts.js';
 import { h, replace, time } from './dom.js';
 import { readable } from './readable.js';
-import type { Approval, Task } from './types.js';
-import type { View, ViewContext } from './view.js';
+import { filesChanged, reviews, type Artifacts } from './task-parts.js';
+import type { Approval, Denial, Task } from './types.js';
+import { redrawer, type View, type ViewContext } from './view.js';
 
 export async function taskView(ctx: ViewContext, id: string): Promise<View> {
-  const draw = async (): Promise<void> => {
+  const view = redrawer(ctx.main, async () => {
     const { task } = await get<{ task: Task }>(path('/api/v1/tasks/', id));
     // A transition waiting for approval has submitted artifacts the task does not hold yet.
     const pending = task.pending_approval_id === null ? undefined : await pendingApproval(task.pending_approval_id);
     const artifacts = { ...task.artifacts, ...(pending?.artifacts ?? {}) };
-    replace(
-      ctx.main,
+    return [
       h(
         'article',
         { class: 'task', data: { taskPage: task.id } },
@@ -27,22 +27,26 @@ export async function taskView(ctx: ViewContext, id: string): Promise<View> {
         h('section', {}, h('h3', {}, 'Files changed'), filesChanged(artifacts)),
         h('section', {}, h('h3', {}, 'Test evidence'), evidence(task, artifacts)),
         reviews(task),
+        h('section', {}, h('h3', {}, 'Refused calls'), taskDenials(task.id)),
         h('section', { class: 'artifacts' }, h('h3', {}, 'Artifacts'), ...artifactBlocks(artifacts)),
       ),
-    );
-  };
-  await draw();
+    ];
+  });
+  await view.draw();
   return {
     onEvent(e) {
-      if (e.task_id === id) void draw().catch(() => undefined);
+      if (e.task_id === id) void view.draw().catch(() => undefined);
     },
+    dispose: view.dispose,
   };
 }
 
 function historyTable(task: Task): HTMLElement {
-  const rows = task.history.map((e) =>
-    h('tr', {}, h('td', {}, time(e.at)), h('td', {}, e.from ?? '—', ' → ', e.to), h('td', {}, e.agent_id ?? '—'), h('td', {}, Object.keys(e.artifacts).join(', ')), h('td', {}, e.approval_id ?? '')),
-  );
+  const rows = task.history.map((e) => {
+    const by = field(field(e.evidence, 'approval'), 'decided_by');
+    const approval = e.approval_id === undefined ? '' : typeof by === 'string' ? `${e.approval_id} (by ${by})` : e.approval_id;
+    return h('tr', {}, h('td', {}, time(e.at)), h('td', {}, e.from ?? '—', ' → ', e.to), h('td', {}, e.agent_id ?? '—'), h('td', {}, Object.keys(e.artifacts).join(', ')), h('td', {}, approval));
+  });
   return h(
     'section',
     {},
@@ -56,34 +60,25 @@ async function pendingApproval(approvalId: string): Promise<Approval | undefined
   return approvals.find((a) => a.id === approvalId);
 }
 
-type Artifacts = Readonly<Record<string, string>>;
-
-/** From the `implementation` artifact (what the agent says it changed) and the plan's expected files. */
-function filesChanged(artifacts: Artifacts): HTMLElement {
-  const list = h('ul', { class: 'files' }, h('li', {}, '—'));
-  const load = async (): Promise<void> => {
-    const impl = artifacts.implementation === undefined ? undefined : await artifact(artifacts.implementation);
-    const plan = artifacts.plan === undefined ? undefined : await artifact(artifacts.plan);
-    const changed = strings(impl, 'changed_files');
-    const planned = strings(plan, 'files');
-    const items = [...changed.map((f) => h('li', { data: { file: f } }, f)), ...planned.filter((f) => !changed.includes(f)).map((f) => h('li', { class: 'planned' }, f, ' (planned)'))];
-    if (items.length > 0) replace(list, ...items);
-  };
-  void load().catch(() => undefined);
-  return list;
-}
-
-/** Test runs the sidecar recorded (when the history carries them) and the agent's own `test_result`. */
+/**
+ * What each transition passed its gate on, as the coordinator recorded it with the history
+ * entry (the sidecar's own test run, the test lock, the approval), then the agent's own
+ * `test_result` summary, labelled as such: gates never trust it.
+ */
 function evidence(task: Task, artifacts: Artifacts): HTMLElement {
   const out = h('div', { class: 'evidence' });
   for (const e of task.history) {
-    const runs = field(e.evidence, 'test_runs');
-    if (!Array.isArray(runs)) continue;
-    for (const r of runs) out.appendChild(testRun(`${e.from ?? '—'} → ${e.to}`, r));
+    if (e.evidence === undefined || e.evidence === null) continue;
+    const label = `${e.from ?? '—'} → ${e.to}`;
+    const single = field(e.evidence, 'test_run');
+    const many = field(e.evidence, 'test_runs');
+    for (const r of [...(single === undefined ? [] : [single]), ...(Array.isArray(many) ? many : [])]) out.appendChild(testRun(label, r));
+    const lock = field(e.evidence, 'test_lock');
+    if (lock !== undefined) out.appendChild(h('p', { class: 'test-lock' }, `${label}: test lock ${String(field(lock, 'action') ?? '')}, ${String(field(lock, 'files') ?? '?')} files`));
   }
   const reported = artifacts.test_result;
   if (reported !== undefined) void artifact(reported).then((r) => out.appendChild(testRun('reported by the agent', r)), () => undefined);
-  if (task.history.length > 0 && out.childElementCount === 0 && reported === undefined) out.appendChild(h('p', {}, 'No test runs recorded.'));
+  if (out.childElementCount === 0 && reported === undefined) out.appendChild(h('p', { class: 'empty' }, 'No test runs recorded.'));
   return out;
 }
 
@@ -92,25 +87,14 @@ function testRun(label: string, run: unknown): HTMLElement {
   return h('p', { class: 'test-run' }, `${label}: `, h('strong', {}, `${n('passed')} passed, ${n('failed')} failed`), `, exit ${n('exit_code')}`);
 }
 
-/** The review tasks this task spawned and each one's verdict and issues. */
-function reviews(task: Task): HTMLElement | null {
-  if (task.spawned.length === 0) return null;
-  const list = h('ul', { class: 'reviews' });
-  for (const childId of task.spawned) {
-    const item = h('li', { data: { review: childId } }, h('a', { href: `#/task/${encodeURIComponent(childId)}` }, childId), ' …');
-    list.appendChild(item);
-    void get<{ task: Task }>(path('/api/v1/tasks/', childId)).then(async ({ task: child }) => {
-      const hash = child.artifacts.review;
-      const review = hash === undefined ? undefined : await artifact(hash);
-      const issues = field(review, 'issues');
-      replace(
-        item,
-        h('a', { href: `#/task/${encodeURIComponent(childId)}` }, childId),
-        ` (${child.status}): `,
-        h('strong', {}, String(field(review, 'verdict') ?? 'no verdict yet')),
-        review === undefined ? null : h('pre', {}, readable({ summary: field(review, 'summary') ?? '', issues: Array.isArray(issues) ? issues : [] })),
-      );
-    }, () => undefined);
-  }
-  return h('section', {}, h('h3', {}, 'Review verdicts'), list);
+const TASK_DENIALS = 20;
+
+/** This task's latest refusals from the coordinator's (recent, capped) denials feed. */
+function taskDenials(taskId: string): HTMLElement {
+  const list = h('ul', { class: 'denials' }, h('li', { class: 'empty' }, 'None reported recently.'));
+  void get<{ denials: Denial[] }>('/api/v1/denials?limit=1000').then(({ denials }) => {
+    const mine = denials.filter((d) => d.task_id === taskId).slice(-TASK_DENIALS).reverse();
+    if (mine.length > 0) replace(list, ...mine.map((d) => h('li', { data: { denial: String(d.id) } }, time(d.ts), ` ${d.agent_id} · ${d.phase ?? '—'} · `, h('code', {}, d.tool ?? '—'), ' ', h('code', {}, d.path ?? ''), ' → ', h('span', { class: 'badge' }, d.reason))));
+  }, () => undefined);
+  return list;
 }

@@ -43,7 +43,10 @@ export interface Approval {
   readonly requested_at: string;
   readonly requested_by: string;
   readonly artifacts: Readonly<Record<string, string>>;
+  readonly decided_at: string | null;
   readonly decided_by?: string | null;
+  readonly note: string | null;
+  readonly reason: string | null;
 }
 
 export interface CoordEvent {

@@ -16,6 +16,8 @@ export interface CoordinatorConfig {
   readonly tokenTtlS: number;
   readonly leaseMs: number;
   readonly bodyLimitBytes: number;
+  /** Open connections (HTTP + event streams) before one more is refused with 503 (SPEC §11 Limits). */
+  readonly maxConnections: number;
   readonly host: string | undefined;
   readonly port: number | undefined;
 }
@@ -29,6 +31,7 @@ const FILE_KEYS: Record<string, string> = {
   token_ttl: 'PHASEGATE_TOKEN_TTL',
   lease_ms: 'PHASEGATE_LEASE_MS',
   body_limit_bytes: 'PHASEGATE_BODY_LIMIT',
+  max_connections: 'PHASEGATE_MAX_CONNECTIONS',
   host: 'PHASEGATE_HOST',
   port: 'PHASEGATE_PORT',
 };
@@ -77,6 +80,8 @@ export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv): Coordinator
     tokenTtlS: int('PHASEGATE_TOKEN_TTL', 7200, 10, 30 * 86_400),
     leaseMs: int('PHASEGATE_LEASE_MS', 60_000, 100, 86_400_000),
     bodyLimitBytes: int('PHASEGATE_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    // A fleet: each sidecar keeps an event stream and a keep-alive connection or two.
+    maxConnections: int('PHASEGATE_MAX_CONNECTIONS', 1024, 2, 1_000_000),
     host: merged.PHASEGATE_HOST === undefined || merged.PHASEGATE_HOST === '' ? undefined : merged.PHASEGATE_HOST,
     port: merged.PHASEGATE_PORT === undefined ? undefined : int('PHASEGATE_PORT', 8000, 0, 65535),
   };

@@ -1,6 +1,6 @@
 /** The dashboard (SPEC §13): its page and scripts, and the sign-in that turns a key into a session cookie. */
 import { PhasegateError } from '../../errors.js';
-import { objectBody, str } from './body-fields.js';
+import { objectBody, optStr, str } from './body-fields.js';
 import type { Reply, Route } from './router.js';
 import type { UiAsset } from './ui-assets.js';
 import { sameOrigin, type UiSession, type UiSessions } from './ui-session.js';
@@ -39,7 +39,7 @@ export function uiRoutes(assets: ReadonlyMap<string, UiAsset>, sessions: UiSessi
     }
     return { text: a.body, contentType: a.contentType, headers: UI_HEADERS };
   };
-  const view = (s: UiSession) => ({ role: s.role, csrf: s.csrf });
+  const view = (s: UiSession) => ({ role: s.role, csrf: s.csrf, operator: s.operator });
   return [
     { method: 'GET', path: '/ui', access: 'anyone', handle: () => asset('index.html') },
     { method: 'GET', path: '/ui/:file', access: 'anyone', handle: (ctx) => asset(ctx.params.file) },
@@ -51,7 +51,8 @@ export function uiRoutes(assets: ReadonlyMap<string, UiAsset>, sessions: UiSessi
         // Login CSRF: another site's page must not sign this browser in to a session of its choosing.
         if (!sameOrigin(ctx.headers, false)) throw new PhasegateError('forbidden', 'sign in from the dashboard page itself');
         // The key travels only in this body: never in a URL, where logs and history would keep it.
-        const session = sessions.login(str(objectBody(await ctx.body()), 'key', '', 1000));
+        const body = objectBody(await ctx.body());
+        const session = sessions.login(str(body, 'key', '', 1000), optStr(body, 'name', '', 200));
         return { status: 201, json: view(session), headers: { ...UI_HEADERS, 'Set-Cookie': sessions.cookie(session) } };
       },
     },

@@ -7,6 +7,7 @@ import { createLogger } from '../../log.js';
 import { openCoordinatorService } from '../index.js';
 import type { CoordinatorService } from '../types.js';
 import { createAuthenticator } from './auth.js';
+import { capConnections } from './connection-cap.js';
 import { loadConfig } from './config.js';
 import { EVENT_STREAM_PATH, createEventStream } from './event-stream.js';
 import { ADMIN_KEY_FILE, AUDITOR_KEY_FILE, SIDECAR_KEY_FILE, resolveBearerKey } from './keys.js';
@@ -80,6 +81,7 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
   const match = createRouter([...coordinatorRoutes(deps), ...uiRoutes(loadUiAssets(), sessions)]);
   const stream = createEventStream({ service, auth, logger });
   const server = createServer({ keepAliveTimeout: 30_000 }, createRequestHandler({ match, auth, metrics, logger, bodyLimitBytes: config.bodyLimitBytes }));
+  capConnections(server, config.maxConnections, logger, 'this coordinator');
   server.on('upgrade', (req, socket, head) => {
     if (!stream.handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });

@@ -18,12 +18,22 @@ export interface UiSession {
   readonly id: string;
   readonly role: Role;
   readonly csrf: string;
+  /** First 12 hex digits of the sign-in key's sha256: which key, without the key (for `decided_by`). */
+  readonly keyFingerprint: string;
+  /** The name the operator gave at sign-in ('' when none), reduced to a safe charset. */
+  readonly operator: string;
   expiresAt: number;
+}
+
+/** The session that authorized a request (set by the session-aware authenticator), for `decided_by`. */
+const authorizedBy = new WeakMap<IncomingHttpHeaders, UiSession>();
+export function sessionOf(headers: IncomingHttpHeaders): UiSession | undefined {
+  return authorizedBy.get(headers);
 }
 
 export interface UiSessions {
   /** Exchanges a bearer key for a session; 401 for an unknown key, 403 for a key that may not sign in. */
-  login(key: string): UiSession;
+  login(key: string, operator?: string): UiSession;
   /** The live session named by the request's cookie, or null. */
   lookup(headers: IncomingHttpHeaders): UiSession | null;
   /** Ends the session named by the request's cookie (if any). */
@@ -65,11 +75,19 @@ export function createUiSessions(opts: UiSessionOptions): UiSessions {
   }
 
   const sessionsApi: UiSessions = {
-    login(key) {
+    login(key, operator = '') {
       const role = opts.auth.roleOf({ authorization: `Bearer ${key}` });
       if (role === null) throw new PhasegateError('unauthorized', 'unknown key: sign in with PHASEGATE_ADMIN_KEY or PHASEGATE_AUDITOR_KEY');
       if (!UI_ROLES.has(role)) throw new PhasegateError('forbidden', `the ${role} key may not sign in to the dashboard (admin or auditor only)`);
-      const session: UiSession = { id: token(), role, csrf: token(), expiresAt: now() + ttlMs };
+      const session: UiSession = {
+        id: token(),
+        role,
+        csrf: token(),
+        keyFingerprint: createHash('sha256').update(key).digest('hex').slice(0, 12),
+        // Shown on pages and terminals: letters, digits and . @ + - only.
+        operator: operator.replace(/[^\w.@+-]/g, '').slice(0, 64),
+        expiresAt: now() + ttlMs,
+      };
       if (sessions.size >= max) sessions.delete(sessions.keys().next().value as string);
       sessions.set(keyOf(session.id), session);
       return session;
@@ -109,6 +127,7 @@ function sessionAwareAuth(auth: Authenticator, lookup: (h: IncomingHttpHeaders) 
     if (headers.upgrade?.toLowerCase() !== 'websocket' && !equal(headers[CSRF_HEADER], s.csrf)) {
       throw new PhasegateError('forbidden', `a dashboard session must send its CSRF token in ${CSRF_HEADER}`);
     }
+    authorizedBy.set(headers, s);
     return s.role;
   }
   function roleOf(headers: IncomingHttpHeaders): Role | null {

@@ -27,6 +27,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   process.stdout.write(coordinator.url + '\n');
   process.stderr.write(`coordinator listening on ${coordinator.url}\n`);
+  process.stderr.write(`dashboard:   ${coordinator.url}/ui (sign in with the admin or auditor key)\n`);
   const { admin, sidecar, auditor, signing } = coordinator.keyFiles;
   process.stderr.write(`admin key:   ${admin ?? 'from PHASEGATE_ADMIN_KEY'}\n`);
   process.stderr.write(`sidecar key: ${sidecar ?? 'from PHASEGATE_SIDECAR_KEY'}\n`);
