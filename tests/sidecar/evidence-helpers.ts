@@ -46,9 +46,13 @@ export async function taskRecord(stack: Stack, id: string): Promise<any> {
   return r.body.task ?? r.body;
 }
 
-/** Makes the workspace a node:test project (`npm test` → `node --test`), the operator's choice. */
+/**
+ * Makes the workspace a node:test project (`npm test` → `node --test tests/`), the operator's
+ * choice. `tests/`: a bare `node --test` scans the whole workspace and stops at the fixture's
+ * dangling `link-out` symlink (its target is not in the command sandbox).
+ */
 export async function useNodeTest(stack: Stack): Promise<void> {
-  await writeFile(join(stack.workspace, 'package.json'), JSON.stringify({ name: 'fixture', private: true, scripts: { test: 'node --test' } }, null, 2));
+  await writeFile(join(stack.workspace, 'package.json'), JSON.stringify({ name: 'fixture', private: true, scripts: { test: 'node --test tests/' } }, null, 2));
   await writeFile(join(stack.workspace, 'tests/run.js'), '// replaced by tests/*.test.mjs in this project\n');
 }
 
