@@ -2,11 +2,11 @@
  * `createCommandSandbox`: runs one command in the sandbox of SPEC §11 and hands back what
  * it changed, for the caller to decide and apply (the sandbox knows no policy).
  */
-import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { lstatSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PhasegateError } from '../../core/errors.js';
+import { createCallDirPool } from './call-dirs.js';
 import type { Logger } from '../../core/log.js';
 import { findLauncher, readHostLayout } from './host-layout.js';
 import { launch, type Ran } from './launch.js';
@@ -60,6 +60,7 @@ const HIDDEN = ['.phasegate'];
 
 export function createCommandSandbox(opts: CommandSandboxOptions): CommandSandbox {
   const base = opts.tmpDir ?? tmpdir();
+  const pool = createCallDirPool(base, opts.logger);
   let layout: HostLayout | undefined;
   let probed: Promise<true | string> | undefined;
   const found = findLauncher(opts.launcher);
@@ -80,11 +81,13 @@ export function createCommandSandbox(opts: CommandSandboxOptions): CommandSandbo
       throw new PhasegateError('sandbox_unavailable', `commands cannot be confined on this host: ${ok === true ? 'no launcher' : ok}`);
     }
     // 0700 (mkdtemp) and outside the workspace: the command's writes wait here for review.
-    const dir = await mkdtemp(join(base, 'phasegate-sbx-'));
-    const dirs = { root: join(dir, 'root'), upper: join(dir, 'upper'), work: join(dir, 'work') };
-    const dispose = () => rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    const dirs = await pool.take();
+    // Not awaited by the caller's answer: removing the folder is cleanup, not part of the call.
+    const dispose = (): Promise<void> => {
+      void dirs.release();
+      return Promise.resolve();
+    };
     try {
-      for (const d of Object.values(dirs)) mkdirSync(d);
       const hidden = HIDDEN.filter((h) => lstatSync(join(req.workspace, h), { throwIfNoEntry: false })?.isDirectory() === true);
       const plan = commandPlan({ layout, workspace: req.workspace, cwd: req.cwd, dirs, network: req.network, readOnlyFiles: req.readOnlyFiles, hidden });
       const { file, args } = renderLaunch(plan, launcher, req.argv);
@@ -100,7 +103,7 @@ export function createCommandSandbox(opts: CommandSandboxOptions): CommandSandbo
       const changes = scanUpper(dirs.upper, req.workspace);
       return { ran: outcome, changes, read: (c) => readFileSync(c.source as string), dispose };
     } catch (err) {
-      await dispose();
+      await dirs.release();
       throw err;
     }
   };

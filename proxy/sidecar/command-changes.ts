@@ -29,6 +29,12 @@ export interface ChangesResult {
   readonly refused: { path: string; reason: string }[];
 }
 
+/**
+ * More changed files than this and none is applied: each would be an audit record and a line
+ * of the result, and a command must not grow the log without bound (SPEC §9).
+ */
+export const MAX_CHANGES = 10_000;
+
 /** Parallel writes: the workspace's confined write is a chain of small async fs calls. */
 const APPLY_CONCURRENCY = 16;
 
@@ -102,8 +108,13 @@ function changeEntry(ctx: SidecarContext, policy: BoundPolicy, call: CommandCall
  * Decides, applies and audits a command's changes, then disposes of them. Throws tool_failed
  * `phase_changed` (nothing applied) if the task left the phase while the command ran.
  */
-export async function settleChanges(ctx: SidecarContext, policy: BoundPolicy, call: CommandCall, pending: PendingChanges): Promise<ChangesResult> {
+export async function settleChanges(ctx: SidecarContext, policy: BoundPolicy, call: CommandCall, pending: PendingChanges, maxChanges = MAX_CHANGES): Promise<ChangesResult> {
   try {
+    if (pending.list.length > maxChanges) {
+      ctx.logger.warn({ event: 'command_changes_over_limit', call_id: call.id, changes: pending.list.length }, 'command_changes_over_limit');
+      const detail = `too_many_changes: ${pending.list.length} files (at most ${maxChanges}); none applied`;
+      throw new PhasegateError('tool_failed', `the command changed ${pending.list.length} files; at most ${maxChanges} are reviewed, so none was applied`, { detail });
+    }
     const reviewed: Reviewed[] = pending.list.map((change) => ({ change, decision: decideChange(policy, call, change) }));
     const fenced = !samePhase(ctx, policy);
     if (fenced) {

@@ -6,7 +6,7 @@ import { createLogger } from '../../core/log.js';
 import { ClaimsCache, createVerifier, resolveTokenMode, type TokenVerifier } from '../../core/tokens/index.js';
 import { openAuditLog } from '../audit/index.js';
 import { createCommandSandbox, sandboxModeFrom } from '../sandbox/index.js';
-import { openStateDir } from '../wrapper/state-dir.js';
+import { assertAuditDirOutside, openStateDir } from '../wrapper/state-dir.js';
 import { createWorkspace } from '../tools/index.js';
 import { createAgentServer } from './agent-server.js';
 import { appendQuietly, sessionEntry } from './audit-entries.js';
@@ -84,6 +84,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
   const contractPaths = await contractPathsIn(workspace.root, [opts.contractFile, coordinatorContractFile]);
   // Default outside the workspace (SPEC §9): inside, the agent's code could rewrite its own log.
   const auditDir = opts.auditDir ?? (await openStateDir(workspace.root, env)).auditDir;
+  await assertAuditDirOutside(auditDir, workspace.root);
   const denials = createDenialReporter({ send: (batch) => coordinator.denials(batch), logger });
   const audit = denials.observe(await openAuditLog({ dir: resolve(auditDir), now, logger }));
 

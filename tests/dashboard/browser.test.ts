@@ -142,7 +142,7 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
       await page.locator('#login-key').fill(stack.coordinator.adminKey);
       await page.locator('#login-name').fill('alice <b>');
       await page.locator('#login button[type=submit]').click();
-      await expect(page.locator('#who').textContent()).resolves.toBe('signed in as admin (aliceb)');
+      await page.locator('#who', { hasText: 'signed in as admin (aliceb)' }).waitFor();
       const card = page.locator(`[data-approval="${asked.approval_id}"]`);
       await card.locator('[data-artifact=plan] pre', { hasText: PLAN.summary }).waitFor();
       await expect(card.locator('[data-artifact=plan] pre').textContent()).resolves.toContain('sum(1, 2) is 3');

@@ -12,7 +12,11 @@ export async function sandboxedScratch(home?: string): Promise<Scratch> {
   return scratch({ sandbox, ...(home === undefined ? {} : { env: { ...process.env, HOME: home } }) });
 }
 
-/** Host pids whose command line contains `marker` (zombies excluded). */
+/**
+ * Host pids whose command line contains `marker` (zombies excluded), leaving out the sandbox
+ * launcher itself (perl, whose arguments carry the command): it answers as soon as every
+ * process of the command is dead, and may still be tearing the namespaces down.
+ */
 export function hostProcessesWith(marker: string): number[] {
   const found: number[] = [];
   for (const name of readdirSync('/proc')) {
@@ -20,6 +24,7 @@ export function hostProcessesWith(marker: string): number[] {
     try {
       const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (/^\S*perl\0-e\0/.test(cmd)) continue;
       if (cmd.includes(marker) && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z') found.push(Number(name));
     } catch {
       // gone meanwhile
