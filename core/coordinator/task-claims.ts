@@ -1,6 +1,7 @@
 /** Claims: picking a task for an agent, heartbeats that keep the lease, and giving a task back. */
 import { PhasegateError } from '../errors.js';
 import { nameAt, objectAt, optionalNames } from './body-checks.js';
+import { whyNotClaimable } from './claim-refusal.js';
 import { assertAgentHolds, leaseExpired, leaseUntil, taskOrNotFound } from './claim-check.js';
 import type { Engine } from './engine.js';
 import { grantFor } from './grants.js';
@@ -66,8 +67,8 @@ export async function claim(engine: Engine, req: ClaimRequest): Promise<ClaimRes
       const reclaim = task.status === 'claimed' && task.claim?.agent_id === agentId && depsDone(store, task);
       if (!reclaim && !isClaimable(store, task, agentId, caps, tx.nowMs)) {
         const why = isAuthorOfParent(store, task, agentId)
-          ? `${agentId} worked on ${task.parent_id ?? ''}, which this task reviews; another agent must claim it`
-          : `task ${taskId} is ${task.status} or its dependencies/capabilities do not allow it`;
+          ? `task ${taskId} cannot be claimed: ${agentId} worked on ${task.parent_id ?? ''}, which this task reviews; another agent must claim it`
+          : whyNotClaimable(store, task, caps, tx.nowMs);
         throw new PhasegateError('task_not_claimable', why);
       }
     } else {

@@ -3,14 +3,14 @@ import type { CompiledTransition, CompiledWorkflow } from '../contract/types.js'
 import { PhasegateError } from '../errors.js';
 import { runChecks, symlinkBlockers, validateArtifacts } from '../gates/index.js';
 import type { Blocker, GateContext } from '../gates/types.js';
-import type { PhaseClaims, PhaseGrant } from '../tokens/types.js';
+import type { PhaseClaims } from '../tokens/types.js';
 import { applyTransition, storeArtifacts } from './apply-transition.js';
 import { parkForApproval } from './approvals.js';
 import { storeCheckpoint } from './checkpoints.js';
 import { assertTokenHolds } from './claim-check.js';
 import { workflowOf, type Engine } from './engine.js';
 import { grantFor } from './grants.js';
-import { evidenceDigest, passedEvidence } from './passed-evidence.js';
+import { passedEvidence } from './passed-evidence.js';
 import { roundsExhausted, spawnedReviews, taskAuthors } from './review-rounds.js';
 import type { Store } from './store.js';
 import { parseTransitionRequest, type ParsedTransition } from './transition-request.js';
@@ -85,40 +85,9 @@ function decide(engine: Engine, tx: WriteTx, claims: PhaseClaims, r: ParsedTrans
   return { kind: 'applied', task: applyTransition(engine, tx, task, tr, { agentId: claims.sub, artifacts, testHashes: r.evidence.test_hashes, evidence }) };
 }
 
-/**
- * Starts signing the token an applied transition will return, before the commit: the
- * signature (a thread-pool job) then overlaps the commit and its flush instead of following
- * them. Used only if the applied task yields exactly this grant; a refused, blocked or parked
- * transition discards it unseen (it never leaves this process).
- */
-function signAhead(engine: Engine, claims: PhaseClaims, r: ParsedTransition): { grant: PhaseGrant; token: Promise<string> } | undefined {
-  const target = r.targetPhase;
-  const task = engine.store.tasks.get(claims.task_id);
-  if (task === undefined || task.status !== 'claimed' || task.phase !== claims.phase) return undefined;
-  const tr = engine.contract.workflows.get(task.workflow)?.transitionIndex.get(`${task.phase}->${target}`);
-  if (tr === undefined || tr.approval || tr.spawn.length > 0) return undefined;
-  // The next visit and the digest of the evidence the gate will pass on, from the same inputs
-  // (sameGrant compares both with what the commit actually produced).
-  const evidence = passedEvidence(engine.store, tr, gateContext(engine, task, r), claims.sub);
-  const next = { ...task, phase: target, visit: (task.visit ?? 0) + 1, phase_evidence: evidenceDigest(evidence) };
-  const grant = grantFor(engine.contract, next, claims.sub);
-  const token = engine.issuer.issue(grant);
-  token.catch(() => undefined); // if it fails, the transition signs again after the commit
-  return { grant, token };
-}
-
-function sameGrant(a: PhaseGrant, b: PhaseGrant): boolean {
-  return (
-    a.sub === b.sub && a.task_id === b.task_id && a.phase === b.phase && a.epoch === b.epoch && a.contract === b.contract &&
-    a.visit === b.visit && a.evidence === b.evidence &&
-    a.allowed_tools.length === b.allowed_tools.length && a.allowed_tools.every((t, i) => t === b.allowed_tools[i])
-  );
-}
-
 export async function transition(engine: Engine, req: TransitionRequest): Promise<TransitionResponse> {
   const r = parseTransitionRequest(req);
   const claims = await engine.verifier.verify(r.token);
-  const early = signAhead(engine, claims, r);
   const done = await engine.mutate((tx) => decide(engine, tx, claims, r));
   const out = done.value;
   if (out.kind === 'refused') return { allowed: false, blockers: out.blockers };
@@ -130,8 +99,7 @@ export async function transition(engine: Engine, req: TransitionRequest): Promis
     await done.durable;
     return { allowed: false, status: 'awaiting_approval', approval_id: out.approvalId };
   }
-  const grant = grantFor(engine.contract, out.task, claims.sub);
-  const newToken = early !== undefined && sameGrant(early.grant, grant) ? await early.token.catch(() => engine.issuer.issue(grant)) : await engine.issuer.issue(grant);
+  const newToken = await engine.issuer.issue(grantFor(engine.contract, out.task, claims.sub));
   await done.durable;
   return { allowed: true, phase: out.task.phase, new_token: newToken };
 }

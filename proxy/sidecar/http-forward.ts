@@ -118,7 +118,7 @@ export function createForwarder(ctx: SidecarContext, opts: { coordinatorUrl: str
     req.headers = headers as IncomingMessage['headers'];
     if (prepared.observe !== undefined) observers.set(req, prepared.observe);
     proxy.web(req, res, { buffer: Readable.from([text]) }, () => {
-      if (!res.headersSent) sendError(res, new PhasegateError('coordinator_unavailable', 'coordinator unreachable'));
+      if (!res.headersSent) sendError(res, new PhasegateError('coordinator_unavailable', `coordinator unreachable at ${opts.coordinatorUrl}`));
     });
   };
 
