@@ -81,6 +81,8 @@ class Policy implements BoundPolicy {
     if (claims.task_id !== a.taskId || claims.sub !== a.agentId) return D.TOKEN_WRONG_TASK;
     if (!(claims.exp > nowSec)) return D.TOKEN_EXPIRED; // also refuses a NaN exp
     if (claims.phase !== a.phase || claims.epoch !== a.epoch) return D.TOKEN_SUPERSEDED;
+    // A token of an earlier visit of the same phase (before a REVIEW → IMPL loop) is superseded too.
+    if (a.visit !== undefined && claims.visit !== a.visit) return D.TOKEN_SUPERSEDED;
     // A token minted under another contract version grants nothing under this one.
     if (claims.contract !== this.contractSha) return D.TOKEN_SUPERSEDED;
 
