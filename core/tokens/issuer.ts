@@ -64,6 +64,8 @@ export function createIssuer(opts: IssuerKeyOptions, config: IssuerConfig): Toke
         allowed_tools: [...grant.allowed_tools],
         epoch: grant.epoch,
         contract: grant.contract,
+        ...(grant.visit === undefined ? {} : { visit: grant.visit }),
+        ...(grant.evidence === undefined ? {} : { evidence: grant.evidence }),
         iss: TOKEN_ISSUER,
         aud: TOKEN_AUDIENCE,
         sub: grant.sub,
