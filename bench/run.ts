@@ -9,6 +9,7 @@ const modules: Record<string, () => Promise<BenchModule>> = {
   sidecar: () => import('./sidecar.bench.js'),
   mcp: () => import('./mcp.bench.js'),
   scale: () => import('./scale.bench.js'),
+  sandbox: () => import('./sandbox.bench.js'),
 };
 
 const args = process.argv.slice(2);

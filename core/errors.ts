@@ -26,6 +26,8 @@ export type WireReason =
   | 'lease_lost'
   /** Sidecar addition (-32010): the operator paused the task; tool calls wait for `task.resumed`. */
   | 'task_paused'
+  /** -32005: a command could not be confined (SPEC §11); nothing was executed. */
+  | 'sandbox_unavailable'
   /** Sidecar addition: a sidecar-wide limit (SPEC §11 Limits: body memory, connections) refused the request; retry later. */
   | 'limit_exceeded'
   | 'tool_failed'

@@ -91,6 +91,7 @@ function compilePhase(name: string, phase: PhaseDoc, testGlobs: readonly string[
     allowed: new Set(phase.tools.allowed),
     forbidden: new Set(phase.tools.forbidden ?? []),
     constraints,
+    sandboxNetwork: phase.sandbox?.network === true,
   };
 }
 

@@ -39,6 +39,8 @@ export interface PhaseDoc {
   description?: string;
   tools: { allowed: string[]; forbidden?: string[] };
   constraints?: Record<string, ToolConstraintDoc>;
+  /** How run_command / run_tests are confined (SPEC §11); network is loopback-only unless true. */
+  sandbox?: { network?: boolean };
 }
 
 /** A trigger fired when a transition applies. */
@@ -97,6 +99,8 @@ export interface CompiledPhase {
   readonly allowed: ReadonlySet<string>;
   readonly forbidden: ReadonlySet<string>;
   readonly constraints: ReadonlyMap<string, CompiledConstraint>;
+  /** Commands of this phase may reach the host network (default false: loopback only). */
+  readonly sandboxNetwork?: boolean;
 }
 
 export interface CompiledTransition {

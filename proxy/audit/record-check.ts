@@ -22,7 +22,7 @@ const FIELDS = [
   'seq', 'ts', 'type', 'call_id', 'agent_id', 'task_id', 'phase', 'tool', 'args',
   'decision', 'reason', 'result', 'duration_us', 'prev', 'hash',
 ] as const;
-const TYPES = new Set(['call', 'result', 'transition', 'session']);
+const TYPES = new Set(['call', 'result', 'change', 'transition', 'session']);
 
 function shapeProblem(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';

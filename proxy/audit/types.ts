@@ -10,7 +10,7 @@ export interface AuditDigest {
 export interface AuditRecord {
   readonly seq: number;
   readonly ts: string;
-  readonly type: 'call' | 'result' | 'transition' | 'session';
+  readonly type: 'call' | 'result' | 'change' | 'transition' | 'session';
   readonly call_id: string | AuditDigest | null;
   readonly agent_id: string | AuditDigest;
   readonly task_id: string | AuditDigest | null;

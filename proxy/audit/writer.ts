@@ -23,7 +23,7 @@ export interface AuditLogOptions {
   readonly fsync?: boolean;
 }
 
-const RECORD_TYPES = new Set<string>(['call', 'result', 'transition', 'session']);
+const RECORD_TYPES = new Set<string>(['call', 'result', 'change', 'transition', 'session']);
 
 function unavailable(message: string, cause?: unknown): PhasegateError {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;

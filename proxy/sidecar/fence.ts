@@ -26,8 +26,16 @@ export class PhaseFence {
   /** Runs a call inside the fence, waiting first for any pending transition. */
   call<T>(fn: () => Promise<T>): Promise<T> {
     const leave = this.tryEnter();
-    if (leave !== undefined) return fn().finally(leave);
-    return this.waitGate().then(() => this.call(fn));
+    if (leave === undefined) return this.waitGate().then(() => this.call(fn));
+    let running: Promise<T>;
+    try {
+      running = fn();
+    } catch (err) {
+      // A synchronous throw must not leave the call counted: transitions would wait forever.
+      leave();
+      return Promise.reject(err);
+    }
+    return running.finally(leave);
   }
 
   /** Runs a transition once every call in flight has finished; calls arriving meanwhile wait for it. */

@@ -92,7 +92,7 @@ export function createForwarder(ctx: SidecarContext, opts: { coordinatorUrl: str
     return {
       body,
       observe: async (status, reply) => {
-        if (status === 200) await adoptTransition(ctx, claims.phase, params.target_phase, reply as TransitionResponse);
+        if (status === 200) await adoptTransition(ctx, claims.phase, params.target_phase, reply as TransitionResponse, body.evidence);
         const reason = (reply as { error?: { reason?: string } } | undefined)?.error?.reason;
         if (reason === 'lease_lost' || reason === 'task_not_claimed') loseLease(ctx, 'coordinator refused the claim');
       },

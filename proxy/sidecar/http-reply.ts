@@ -24,6 +24,8 @@ const STATUS: Partial<Record<WireReason, number>> = {
   task_paused: 409,
   tool_failed: 422,
   audit_unavailable: 503,
+  // The host cannot confine commands: a server-side condition, nothing was executed.
+  sandbox_unavailable: 503,
   limit_exceeded: 503,
   coordinator_unavailable: 503,
 };

@@ -29,6 +29,7 @@ const CODES: Record<WireReason, number> = {
   no_task: -32010,
   lease_lost: -32010,
   task_paused: -32010,
+  sandbox_unavailable: -32005,
   limit_exceeded: -32000,
   tool_failed: -32020,
 };

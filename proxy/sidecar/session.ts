@@ -28,6 +28,8 @@ export class Session {
   policy: BoundPolicy | undefined;
   leaseExpiresAt: string | undefined;
   readonly testRuns: TestRunEvidence[] = [];
+  /** Files locked by a `lock_tests` transition of this task: read-only inside the command sandbox. */
+  lockedTests: readonly string[] = [];
 
   constructor(
     private readonly contract: CompiledContract,
@@ -42,6 +44,7 @@ export class Session {
     // Runs of another task or claim are not evidence for this one (phase names and epochs repeat across tasks).
     if (this.task?.id !== task.id || this.assignment?.epoch !== claims.epoch) this.testRuns.length = 0;
     this.task = task;
+    this.lockedTests = Object.keys(task.test_lock ?? {});
     this.leaseExpiresAt = leaseExpiresAt;
     this.state = task.status === 'paused' ? 'paused' : 'active';
     this.bind(claims.phase, claims.epoch, token);
@@ -70,6 +73,12 @@ export class Session {
     this.task = { ...this.task, phase, status: 'completed', claim: null, pending_approval_id: null, history: [...this.task.history, entry] };
     this.bind(phase, a.epoch, token);
     this.state = 'done';
+  }
+
+  /** Our transition from → to was applied with these test hashes; a `lock_tests` trigger locked them. */
+  noteTransition(from: string, to: string, testHashes: Readonly<Record<string, string>>): void {
+    const t = this.workflow()?.transitions.find((x) => x.from === from && x.to === to);
+    if (t?.lockTests === true) this.lockedTests = Object.keys(testHashes);
   }
 
   isTerminal(phase: string): boolean {

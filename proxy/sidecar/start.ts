@@ -5,7 +5,8 @@ import { parseContract, type CompiledContract, type EnforcementMode } from '../.
 import { createLogger } from '../../core/log.js';
 import { ClaimsCache, createVerifier, resolveTokenMode, type TokenVerifier } from '../../core/tokens/index.js';
 import { openAuditLog } from '../audit/index.js';
-import { openStateDir } from '../wrapper/state-dir.js';
+import { createCommandSandbox, sandboxModeFrom } from '../sandbox/index.js';
+import { assertAuditDirOutside, openStateDir } from '../wrapper/state-dir.js';
 import { createWorkspace } from '../tools/index.js';
 import { createAgentServer } from './agent-server.js';
 import { appendQuietly, sessionEntry } from './audit-entries.js';
@@ -71,10 +72,16 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
 
   const { contract, file: coordinatorContractFile } = await fetchContract(coordinator);
   const verifier = await buildVerifier(coordinator, env, now);
-  const workspace = await createWorkspace(opts.workspace, { logger });
+  const sandboxMode = sandboxModeFrom(opts.sandbox, env);
+  const sandbox = sandboxMode === 'off' ? undefined : createCommandSandbox({ home: env.HOME ?? process.env.HOME, ...opts.sandboxOptions, logger });
+  if (sandbox === undefined) logger.warn({ event: 'sandbox_off' }, 'sandbox off: commands run unconfined on this host');
+  // Probed now, in the background: the first command should not pay for it.
+  else void sandbox.available().then((ok) => ok !== true && logger.error({ event: 'sandbox_unavailable', reason: ok }, 'sandbox_unavailable'));
+  const workspace = await createWorkspace(opts.workspace, { logger, ...(sandbox === undefined ? {} : { sandbox }) });
   const contractPaths = await contractPathsIn(workspace.root, [opts.contractFile, coordinatorContractFile]);
   // Default outside the workspace (SPEC §9): inside, the agent's code could rewrite its own log.
   const auditDir = opts.auditDir ?? (await openStateDir(workspace.root, env)).auditDir;
+  await assertAuditDirOutside(auditDir, workspace.root);
   const denials = createDenialReporter({ send: (batch) => coordinator.denials(batch), logger });
   const audit = denials.observe(await openAuditLog({ dir: resolve(auditDir), now, logger }));
 
@@ -126,7 +133,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
   });
   const address = agents.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await appendQuietly(ctx, sessionEntry(ctx, 'sidecar_started', { coordinator: coordinator.baseUrl, contract: contract.sha256 }));
+  await appendQuietly(ctx, sessionEntry(ctx, 'sidecar_started', { coordinator: coordinator.baseUrl, contract: contract.sha256, sandbox: sandboxMode }));
 
   // Start at the coordinator's head: replaying the whole history on every start grows with it.
   const { head } = await coordinator.events(0, 1);

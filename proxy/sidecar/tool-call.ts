@@ -56,14 +56,14 @@ async function decided(ctx: SidecarContext, callId: string, p: Params, claims: P
     throw refusal(reason, d.message ?? reason, d.path === undefined ? undefined : { path: d.path });
   }
   if (ctx.logger.isLevelEnabled('debug')) ctx.logger.debug({ event: 'tool_call_allowed', call_id: callId, tool: p.tool, decision: d.decision }, 'tool_call_allowed');
-  return run(ctx, callId, policy, p, d);
+  return run(ctx, callId, policy, p, d, claims, nowSec);
 }
 
-async function run(ctx: SidecarContext, callId: string, policy: BoundPolicy, p: Params, d: Decision): Promise<unknown> {
+async function run(ctx: SidecarContext, callId: string, policy: BoundPolicy, p: Params, d: Decision, claims: PhaseClaims, nowSec: number): Promise<unknown> {
   const tool = p.tool as string;
   const t0 = performance.now();
   try {
-    const done = await executeTool(ctx, policy, tool, p.args as Readonly<Record<string, unknown>>, d);
+    const done = await executeTool(ctx, policy, tool, p.args as Readonly<Record<string, unknown>>, d, { id: callId, tool, claims, nowSec });
     await appendResult(ctx, callId, policy, tool, done.result, t0);
     return done.value;
   } catch (err) {

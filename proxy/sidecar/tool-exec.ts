@@ -2,8 +2,9 @@
 import { PhasegateError } from '../../core/errors.js';
 import type { BoundPolicy, Decision } from '../../core/policy/types.js';
 import type { AuditRecord } from '../audit/types.js';
-import type { RealPathCheck } from '../tools/types.js';
+import type { CommandConfinement, PendingChanges, RealPathCheck } from '../tools/types.js';
 import { noteChangedFile } from './changed-files.js';
+import { settleChanges, type ChangesResult, type CommandCall } from './command-changes.js';
 import type { SidecarContext } from './context.js';
 
 export interface Executed {
@@ -31,8 +32,27 @@ function realPathCheck(ctx: SidecarContext, policy: BoundPolicy, tool: string): 
   };
 }
 
-/** `decision` is allow or would_deny; its `path`/`argv` are the normalized values decide() produced. */
-export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool: string, args: Args, decision: Decision): Promise<Executed> {
+/** What the phase says about a sandboxed command: its network, and the locked tests read-only. */
+function confinement(ctx: SidecarContext, policy: BoundPolicy): CommandConfinement {
+  const phase = ctx.contract.workflows.get(policy.assignment.workflow)?.phases.get(policy.assignment.phase);
+  return { network: phase?.sandboxNetwork === true, readOnlyFiles: ctx.session.lockedTests };
+}
+
+/** A sandboxed command's changes, reviewed and applied (or discarded) before the call answers. */
+async function settle(ctx: SidecarContext, policy: BoundPolicy, call: CommandCall | undefined, pending: PendingChanges | undefined): Promise<ChangesResult | undefined> {
+  if (pending === undefined) return undefined;
+  if (call === undefined) {
+    await pending.dispose();
+    throw new PhasegateError('tool_failed', 'a sandboxed command ran without its call context', { detail: 'internal' });
+  }
+  return settleChanges(ctx, policy, call, pending);
+}
+
+/**
+ * `decision` is allow or would_deny; its `path`/`argv` are the normalized values decide() produced.
+ * `call` (audit id and claims) is what a sandboxed command's changes are decided and audited under.
+ */
+export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool: string, args: Args, decision: Decision, call?: CommandCall): Promise<Executed> {
   const ws = ctx.workspace;
   const path = decision.path ?? '.';
   const recheck = realPathCheck(ctx, policy, tool);
@@ -65,23 +85,29 @@ export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool
       if (decision.argv === undefined) throw new PhasegateError('invalid_params', 'run_command needs argv or command');
       const timeoutMs = typeof args.timeout_ms === 'number' ? args.timeout_ms : undefined;
       const argv = decision.argv;
+      const confine = confinement(ctx, policy);
       // Sidecar-wide: however many connections ask, at most limits.maxCommands run at once.
-      const r = await ctx.commands.run(() => ws.runCommand(argv, timeoutMs === undefined ? { cwd: path } : { cwd: path, timeoutMs }));
-      noteAppliedChanges(ctx, r);
-      return { value: r, result: { ok: true, exit_code: r.exit_code } };
+      const { pending, ...r } = await ctx.commands.run(() => ws.runCommand(argv, timeoutMs === undefined ? { cwd: path, confine } : { cwd: path, timeoutMs, confine }));
+      const changes = await settle(ctx, policy, call, pending);
+      const value = changes === undefined ? r : { ...r, changes };
+      noteAppliedChanges(ctx, value);
+      return { value, result: { ok: true, exit_code: r.exit_code } };
     }
     case 'run_tests':
-      return runTests(ctx, policy);
+      return runTests(ctx, policy, call);
     default:
       throw new PhasegateError('tool_not_allowed', `unknown tool ${tool}`);
   }
 }
 
 /** The contract's test command, never the agent's: its result is evidence for the gates. */
-async function runTests(ctx: SidecarContext, policy: BoundPolicy): Promise<Executed> {
+async function runTests(ctx: SidecarContext, policy: BoundPolicy, call: CommandCall | undefined): Promise<Executed> {
   const tests = ctx.contract.workflows.get(policy.assignment.workflow)?.tests;
   if (tests === undefined) throw new PhasegateError('tool_failed', 'the workflow declares no test command', { detail: 'no tests.command in the contract' });
-  const r = await ctx.commands.run(() => ctx.workspace.runTests(tests.argv, { timeoutMs: tests.timeoutMs }));
+  const { pending, ...run } = await ctx.commands.run(() => ctx.workspace.runTests(tests.argv, { timeoutMs: tests.timeoutMs, confine: confinement(ctx, policy) }));
+  // Applied before the run is recorded: the run's own files (snapshots) do not void its evidence.
+  const changes = await settle(ctx, policy, call, pending);
+  const r = changes === undefined ? run : { ...run, changes };
   noteAppliedChanges(ctx, r);
   const { phase, epoch } = policy.assignment;
   ctx.session.recordTestRun({ phase, epoch, exit_code: r.exit_code, passed: r.passed, failed: r.failed, at: new Date(ctx.now()).toISOString() });

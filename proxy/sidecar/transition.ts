@@ -46,8 +46,9 @@ export async function collectEvidence(ctx: SidecarContext): Promise<Evidence> {
 }
 
 /** Adopts the coordinator's answer to a transition of ours (also used by the HTTP forwarder). */
-export async function adoptTransition(ctx: SidecarContext, from: string, to: string, res: TransitionResponse): Promise<TransitionResult> {
+export async function adoptTransition(ctx: SidecarContext, from: string, to: string, res: TransitionResponse, evidence?: Evidence): Promise<TransitionResult> {
   if (res.allowed) {
+    if (evidence !== undefined) ctx.session.noteTransition(from, to, evidence.test_hashes);
     if (typeof res.new_token !== 'string') throw new PhasegateError('coordinator_unavailable', 'coordinator allowed the transition without a token');
     const claims = await verifyCached(ctx.cache, ctx.verifier, res.new_token, Math.floor(ctx.now() / 1000));
     const a = ctx.session.assignment;
@@ -81,5 +82,5 @@ export async function transitionTask(ctx: SidecarContext, params: TransitionPara
     artifacts: params.artifacts,
     evidence,
   });
-  return adoptTransition(ctx, claims.phase, params.target_phase, res);
+  return adoptTransition(ctx, claims.phase, params.target_phase, res, evidence);
 }

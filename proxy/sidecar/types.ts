@@ -38,6 +38,18 @@ export interface SidecarOptions {
   /** Max in-flight calls per agent connection before reading pauses (default 32). */
   maxInFlight?: number;
   /**
+   * SPEC §11: 'on' (default, or PHASEGATE_SANDBOX from `env`) runs run_command / run_tests in
+   * the command sandbox and refuses them with sandbox_unavailable where none can be made;
+   * 'off' runs them on the host (warned, and recorded in the audit `session` record).
+   */
+  sandbox?: 'on' | 'off';
+  /**
+   * The command sandbox's host details: the launcher program, perl (default: found in /usr/bin…),
+   * where its private folders go (default os.tmpdir()), and the $HOME commands see as an
+   * empty folder (default `env.HOME`).
+   */
+  sandboxOptions?: { launcher?: string; tmpDir?: string; home?: string };
+  /**
    * Limits across all connections (SPEC §11): concurrent commands (default 4), request-body
    * memory (32 MiB), open connections (128). Else PHASEGATE_MAX_COMMANDS,
    * PHASEGATE_MAX_BODY_MEMORY, PHASEGATE_MAX_CONNECTIONS from `env`.

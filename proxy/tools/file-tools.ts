@@ -34,6 +34,13 @@ export async function writeFileTool(
   return { bytes: data.length };
 }
 
+/** A sandboxed command's new file: bytes as they are (binary snapshots too), confined like write_file. */
+export async function writeBytesTool(l: FileToolLimits, path: string, data: Uint8Array, mode: number | undefined, recheck: RealPathCheck): Promise<{ bytes: number }> {
+  const target = await resolveForCreate(l.root, path, recheck);
+  await writeVerified(l.root, target, data, mode);
+  return { bytes: data.length };
+}
+
 export async function editFileTool(
   l: FileToolLimits,
   path: string,

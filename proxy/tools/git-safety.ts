@@ -10,6 +10,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { PhasegateError } from '../../core/errors.js';
 
 /** Settings with one fixed name that make git run a program; each replaced by an inert value. */
 const FIXED_OVERRIDES: readonly string[] = [
@@ -61,6 +62,7 @@ export interface GitCommand {
 export function withGitSafety(argv: readonly string[], env: Readonly<Record<string, string>>, cwd: string, root: string): GitCommand {
   const [file, ...rest] = argv;
   if (file === undefined || basename(file) !== 'git') return { argv, env };
+  refuseConfigOptions(rest);
   const overrides = [...FIXED_OVERRIDES, ...driverOverrides(gitWorkDir(rest, cwd), root)];
   const args = insertDiffFlags(rest);
   return {
@@ -74,6 +76,22 @@ export function withGitSafety(argv: readonly string[], env: Readonly<Record<stri
       GIT_EDITOR: 'true',
     },
   };
+}
+
+/**
+ * The agent's own `-c k=v`, `--config-env` or `--exec-path` would come after ours and win
+ * (`-c core.fsmonitor=./x.sh`), or make git run programs from a folder it wrote. Refused,
+ * whatever command pattern let the call through.
+ */
+function refuseConfigOptions(args: readonly string[]): void {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (!a.startsWith('-')) return;
+    if (a === '-c' || a.startsWith('-c') || a.startsWith('--config-env') || a.startsWith('--exec-path')) {
+      throw new PhasegateError('command_not_permitted', `git option ${a.split('=')[0]} is not allowed: configuration from the command line can make git run programs`);
+    }
+    if (GLOBAL_WITH_VALUE.has(a)) i++;
+  }
 }
 
 /** Where git will look for the repository: `cwd`, moved by every `-C dir` among the global options. */

@@ -18,8 +18,11 @@ import { errnoCode, fromOsError, outsideWorkspace, toolFailed } from './tool-err
 
 const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
-/** Writes `data` to a confined target atomically, creating missing parent folders one by one. */
-export async function writeVerified(root: string, target: CreateTarget, data: Uint8Array): Promise<void> {
+/**
+ * Writes `data` to a confined target atomically, creating missing parent folders one by one.
+ * `mode` (permission bits only) applies to a new file; an overwritten file keeps its own.
+ */
+export async function writeVerified(root: string, target: CreateTarget, data: Uint8Array, mode?: number): Promise<void> {
   const first = target.missingDirs[0];
   const existing = first === undefined ? dirname(target.abs) : dirname(first);
   let dir = await anchorDir(existing, existing, target.rel);
@@ -29,7 +32,7 @@ export async function writeVerified(root: string, target: CreateTarget, data: Ui
       await dir.close();
       dir = child;
     }
-    await replaceIn(dir, basename(target.abs), data, target.rel);
+    await replaceIn(dir, basename(target.abs), data, target.rel, mode);
   } finally {
     await dir.close();
   }
@@ -50,8 +53,8 @@ export async function unlinkVerified(target: RealTarget): Promise<void> {
   }
 }
 
-async function replaceIn(dir: DirAnchor, name: string, data: Uint8Array, shown: string): Promise<void> {
-  const mode = await existingFileMode(dir.at(name), shown);
+async function replaceIn(dir: DirAnchor, name: string, data: Uint8Array, shown: string, newMode?: number): Promise<void> {
+  const mode = (await existingFileMode(dir.at(name), shown)) ?? (newMode === undefined ? undefined : newMode & 0o777);
   const tmp = dir.at(`.pg-${randomBytes(8).toString('hex')}.tmp`);
   const fh = await openTemp(tmp, shown);
   let placed = false;

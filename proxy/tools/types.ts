@@ -1,4 +1,5 @@
 import type { TestRunEvidence } from '../../core/gates/types.js';
+import type { UpperChange } from '../sandbox/upper-scan.js';
 
 export interface CommandResult {
   readonly exit_code: number;
@@ -31,10 +32,34 @@ export interface Workspace {
   listFiles(path: string, pattern: string | undefined, recheck: RealPathCheck): Promise<{ files: string[] }>;
   search(query: string, path: string, pattern: string | undefined, recheck: RealPathCheck): Promise<{ matches: { path: string; line: number; text: string }[] }>;
   deleteFile(path: string, recheck: RealPathCheck): Promise<{ deleted: true }>;
-  runCommand(argv: readonly string[], opts: { cwd: string; timeoutMs?: number }): Promise<CommandResult>;
-  runTests(argv: readonly string[], opts: { timeoutMs: number }): Promise<TestResult>;
+  /** Whether commands run in the sandbox of SPEC §11 (their changes then come back as `pending`). */
+  readonly sandboxed: boolean;
+  runCommand(argv: readonly string[], opts: { cwd: string; timeoutMs?: number; confine?: CommandConfinement }): Promise<CommandResult & Sandboxed>;
+  runTests(argv: readonly string[], opts: { timeoutMs: number; confine?: CommandConfinement }): Promise<TestResult & Sandboxed>;
+  /** write_file for bytes (a sandboxed command's file): same confinement; `mode` keeps a new script executable. */
+  writeBytes(path: string, data: Uint8Array, mode: number | undefined, recheck: RealPathCheck): Promise<{ bytes: number }>;
   /** sha256 of every file under the root matching the globs (sorted keys). */
   hashFiles(globs: readonly string[]): Promise<Record<string, string>>;
+}
+
+/** What the phase says about a sandboxed command. */
+export interface CommandConfinement {
+  /** The phase's `sandbox.network`. */
+  readonly network: boolean;
+  /** Workspace-relative files read-only inside the sandbox (the locked tests). */
+  readonly readOnlyFiles: readonly string[];
+}
+
+/** A sandboxed command's changes, not yet in the workspace: the caller decides, applies, then disposes. */
+export interface PendingChanges {
+  readonly list: readonly UpperChange[];
+  read(change: UpperChange): Buffer;
+  dispose(): Promise<void>;
+}
+
+export interface Sandboxed {
+  /** Present when the command ran sandboxed. Not part of the wire result. */
+  readonly pending?: PendingChanges;
 }
 
 /** Throws PhasegateError (path_not_permitted / path_outside_workspace) if the real path is not allowed. */

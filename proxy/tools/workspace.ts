@@ -3,7 +3,8 @@ import { realpath, stat } from 'node:fs/promises';
 import { PhasegateError } from '../../core/errors.js';
 import { createLogger, type Logger } from '../../core/log.js';
 import { scrubEnv } from './child-env.js';
-import { deleteFileTool, editFileTool, readFileTool, writeFileTool, type FileToolLimits } from './file-tools.js';
+import type { CommandSandbox } from '../sandbox/index.js';
+import { deleteFileTool, editFileTool, readFileTool, writeBytesTool, writeFileTool, type FileToolLimits } from './file-tools.js';
 import { listFilesTool, searchTool } from './find-tools.js';
 import { withGitSafety } from './git-safety.js';
 import { hashFiles } from './hash-files.js';
@@ -11,7 +12,7 @@ import { resolveExisting } from './path-confinement.js';
 import { execute } from './run-command.js';
 import { parseTestCounts } from './test-counts.js';
 import { toolFailed } from './tool-errors.js';
-import type { Workspace } from './types.js';
+import type { CommandConfinement, PendingChanges, Workspace } from './types.js';
 
 export interface WorkspaceOptions {
   /** Per-stream cap on command output (default 1 MiB); past it `truncated: true`. */
@@ -25,6 +26,11 @@ export interface WorkspaceOptions {
   /** Secret-named variables the operator lets commands see (never the PHASEGATE_ or ORCHESTRATOR_ ones). */
   readonly keepEnv?: readonly string[];
   readonly logger?: Logger;
+  /**
+   * Confines run_command / run_tests (SPEC §11): without it they run on the host as the
+   * sidecar's user — only for `--sandbox off`, which the operator chose and the audit records.
+   */
+  readonly sandbox?: CommandSandbox;
 }
 
 const MiB = 1024 * 1024;
@@ -63,13 +69,24 @@ export async function createWorkspace(root: string, opts: WorkspaceOptions = {})
     }
   };
 
-  const run = async (argv: readonly string[], cwd: string, timeoutMs: number | undefined) => {
+  const run = async (argv: readonly string[], cwd: string, timeoutMs: number | undefined, confine: CommandConfinement | undefined) => {
     const dir = await logged(cwd, resolveExisting(realRoot, cwd, NO_RECHECK));
     if (!(await stat(dir.abs)).isDirectory()) throw toolFailed('ENOTDIR', dir.rel);
     const t = timeoutMs ?? defaultTimeoutMs;
     if (!Number.isSafeInteger(t) || t <= 0) throw new PhasegateError('invalid_params', 'timeout_ms must be a positive integer');
+    const timeout = Math.min(t, MAX_TIMER_MS);
+    // git reads its config from the workspace: safe options in the sandbox too (no fsmonitor, hooks…).
     const cmd = withGitSafety(argv, env, dir.abs, realRoot);
-    return execute(cmd.argv, { cwd: dir.abs, timeoutMs: Math.min(t, MAX_TIMER_MS), maxOutputBytes, env: cmd.env, logger });
+    if (opts.sandbox === undefined) {
+      const r = await execute(cmd.argv, { cwd: dir.abs, timeoutMs: timeout, maxOutputBytes, env: cmd.env, logger });
+      return { ...r, pending: undefined };
+    }
+    const sr = await opts.sandbox.run({
+      argv: cmd.argv, workspace: realRoot, cwd: dir.abs, timeoutMs: timeout, maxOutputBytes, env: cmd.env,
+      network: confine?.network ?? false, readOnlyFiles: confine?.readOnlyFiles ?? [],
+    });
+    const pending: PendingChanges = { list: sr.changes, read: sr.read, dispose: sr.dispose };
+    return { ...sr.ran, pending };
   };
 
   return {
@@ -80,14 +97,18 @@ export async function createWorkspace(root: string, opts: WorkspaceOptions = {})
     deleteFile: (path, recheck) => logged(path, deleteFileTool(limits, path, recheck)),
     listFiles: (path, pattern, recheck) => logged(path, listFilesTool(realRoot, path, pattern, recheck)),
     search: (query, path, pattern, recheck) => logged(path, searchTool(realRoot, query, path, pattern, recheck)),
+    sandboxed: opts.sandbox !== undefined,
+    writeBytes: (path, data, mode, recheck) => logged(path, writeBytesTool(limits, path, data, mode, recheck)),
     async runCommand(argv, o) {
-      const r = await run(argv, o.cwd, o.timeoutMs);
-      return { exit_code: r.exit_code, stdout: r.stdout, stderr: r.stderr, duration_ms: r.duration_ms, truncated: r.truncated };
+      const r = await run(argv, o.cwd, o.timeoutMs, o.confine);
+      const result = { exit_code: r.exit_code, stdout: r.stdout, stderr: r.stderr, duration_ms: r.duration_ms, truncated: r.truncated };
+      return r.pending === undefined ? result : { ...result, pending: r.pending };
     },
     async runTests(argv, o) {
-      const r = await run(argv, '.', o.timeoutMs);
+      const r = await run(argv, '.', o.timeoutMs, o.confine);
       const counts = parseTestCounts(r.tail, r.exit_code);
-      return { exit_code: r.exit_code, ...counts, duration_ms: r.duration_ms, output: r.combined };
+      const result = { exit_code: r.exit_code, ...counts, duration_ms: r.duration_ms, output: r.combined };
+      return r.pending === undefined ? result : { ...result, pending: r.pending };
     },
     hashFiles: (globs) => hashFiles(realRoot, globs, maxFileBytes),
   };

@@ -3,10 +3,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { userInfo } from 'node:os';
-import { join, relative, isAbsolute } from 'node:path';
-import { loadContract } from '../../core/contract/index.js';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { loadContract, packageRoot } from '../../core/contract/index.js';
 import type { Logger } from '../../core/log.js';
 import { terminalText } from '../cli/terminal-text.js';
+import { createCommandSandbox, prepareAgentSandbox, sandboxModeFrom, type AgentSandbox } from '../sandbox/index.js';
 import { startSidecar, type Sidecar } from '../sidecar/index.js';
 import { agentEnvironment } from './agent-env.js';
 import { startApprovalDesk } from './approval-desk.js';
@@ -15,6 +17,7 @@ import { agentPreset, mcpEnvironment, phasegateCommand, type AgentName } from '.
 import { openStateDir, resolveWorkspace } from './state-dir.js';
 import { renderPrompt } from './prompt.js';
 import { startReviewers } from './reviewers.js';
+import { sandboxStatus } from './sandbox-status.js';
 
 export interface RunAgentOptions {
   readonly command: readonly string[];
@@ -48,6 +51,25 @@ export interface RunAgentOptions {
   readonly approvals?: 'prompt' | 'print';
   /** Ends the run early: CMD's process group is killed (used for reviewers when the author's run ends). */
   readonly signal?: AbortSignal;
+  /** SPEC §11: 'on' (default; PHASEGATE_SANDBOX) confines commands and the agent; 'off' is warned and audited. */
+  readonly sandbox?: 'on' | 'off';
+  /** The agent sandbox: paths under $HOME the agent may write (its config), more host paths to hide. */
+  readonly agentSandbox?: { readonly writable?: readonly string[]; readonly hidden?: readonly string[]; readonly launcher?: string };
+}
+
+/** No sandbox, no run: the one line names the fix. */
+async function checkSandbox(opts: RunAgentOptions, env: NodeJS.ProcessEnv): Promise<'on' | 'off'> {
+  const mode = sandboxModeFrom(opts.sandbox, env);
+  if (mode === 'off') {
+    opts.report('warning: sandbox off — commands and the agent run unconfined on this host (recorded in the audit log)');
+    return mode;
+  }
+  const launcher = opts.agentSandbox?.launcher;
+  const ok = await createCommandSandbox({ logger: opts.logger, ...(launcher === undefined ? {} : { launcher }) }).available();
+  if (ok !== true) {
+    throw new Error(`no sandbox can be made on this host (${ok}); allow unprivileged user namespaces (docs/security.md) or pass --sandbox off`);
+  }
+  return mode;
 }
 
 /**
@@ -61,6 +83,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
   // A bad workspace is refused before anything (state dir, store, keys) is created.
   const workspace = await resolveWorkspace(opts.workspace);
   const contract = await loadContract(opts.contractFile);
+  const sandbox = await checkSandbox(opts, baseEnv);
   // Only what this run owns goes there: an external coordinator with --audit needs none.
   const state = opts.coordinator === undefined || opts.auditDir === undefined ? await openStateDir(workspace, baseEnv) : undefined;
   const stops: (() => Promise<void>)[] = [];
@@ -101,6 +124,8 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
       // there): without PATH, `npm test` could not even start.
       env: { ...baseEnv, ...(jwtSecret !== undefined && { PHASEGATE_JWT_SECRET: jwtSecret }) },
       auditDir: opts.auditDir ?? state!.auditDir,
+      sandbox,
+      ...(opts.agentSandbox?.launcher !== undefined && { sandboxOptions: { launcher: opts.agentSandbox.launcher } }),
       logger: opts.logger,
     });
     const ours = sidecar;
@@ -185,7 +210,20 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
       command = [file ?? agentPreset(opts.agent).defaultCommand, ...launch.args, ...rest];
       opts.report(`${opts.agent}: MCP server "phasegate" and its settings added (${launch.files.length > 0 ? launch.files.join(', ') : 'config overrides'})`);
     }
-    return await runChild(command, env, workspace, opts.signal);
+    let agentSandbox: AgentSandbox | undefined;
+    if (sandbox === 'on') {
+      agentSandbox = await prepareAgentSandbox(workspace, {
+        logger: opts.logger,
+        ...(baseEnv.HOME !== undefined && { home: baseEnv.HOME }),
+        ...(opts.agentSandbox?.launcher !== undefined && { launcher: opts.agentSandbox.launcher }),
+        readOnly: [promptDir, ...programFolders(command, workspace, env.PATH)],
+        hidden: [...(state === undefined ? [] : [state.dir]), ...(opts.auditDir === undefined ? [] : [opts.auditDir]), join(packageRoot(), '.phasegate'), ...(opts.agentSandbox?.hidden ?? [])],
+        writable: [...agentConfigPaths(opts.agent, baseEnv.HOME), ...(opts.agentSandbox?.writable ?? [])],
+      });
+      const dispose = agentSandbox.dispose;
+      stops.push(() => dispose());
+    }
+    return await runChild(command, env, workspace, opts.signal, agentSandbox);
   } finally {
     // Before anything stops: the task is given back now, not when its lease runs out.
     if (sidecar !== undefined) await releaseClaim(sidecar, opts.report);
@@ -212,6 +250,26 @@ function localUser(): string {
   }
 }
 
+/**
+ * Read-only folders CMD needs to start: phasegate's own package (the SDK, the examples), the
+ * folders of files named on its command line, and the `bin` folders of its PATH.
+ */
+function programFolders(command: readonly string[], cwd: string, path: string | undefined): string[] {
+  const out = [packageRoot()];
+  for (const arg of command) {
+    const abs = resolve(cwd, arg);
+    if ((isAbsolute(arg) || arg.includes('/')) && existsSync(abs)) out.push(dirname(abs));
+  }
+  for (const dir of (path ?? '').split(':')) if (isAbsolute(dir) && /\/s?bin$/.test(dir)) out.push(dir);
+  return out;
+}
+
+/** A real agent keeps its own config writable (sessions, credentials refresh): ~/.claude, ~/.claude.json, ~/.codex. */
+function agentConfigPaths(agent: AgentName | undefined, home: string | undefined): string[] {
+  if (agent === undefined || home === undefined) return [];
+  return agent === 'claude' ? [join(home, '.claude'), join(home, '.claude.json')] : [join(home, '.codex')];
+}
+
 async function isInside(dir: string, root: string): Promise<boolean> {
   const rel = relative(await realpath(root), await realpath(dir));
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
@@ -225,11 +283,16 @@ function redactToken(key: string, value: unknown): unknown {
  * Runs CMD in its own process group so that teardown reaches its children too; Ctrl-C and
  * SIGTERM are forwarded to the group, and the group is killed when CMD exits (no orphans).
  */
-function runChild(command: readonly string[], env: NodeJS.ProcessEnv, cwd: string, abort?: AbortSignal): Promise<number> {
-  const [file, ...args] = command;
-  if (file === undefined) return Promise.reject(new TypeError('run: no command after --'));
+function runChild(command: readonly string[], env: NodeJS.ProcessEnv, cwd: string, abort?: AbortSignal, sandbox?: AgentSandbox): Promise<number> {
+  const [program, ...rest] = command;
+  if (program === undefined) return Promise.reject(new TypeError('run: no command after --'));
+  // In the agent sandbox the launcher runs CMD; its fd 3 says whether it could (sandbox-status.ts).
+  const { file, args } = sandbox === undefined ? { file: program, args: rest } : sandbox.wrap(command);
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env, cwd, stdio: 'inherit', detached: true });
+    const child = sandbox === undefined
+      ? spawn(file, args, { env, cwd, stdio: 'inherit', detached: true })
+      : spawn(file, args, { env: { ...env, ...sandbox.env }, cwd: '/', stdio: ['inherit', 'inherit', 'inherit', 'pipe'], detached: true });
+    const status = sandboxStatus(child.stdio[3]);
     const signalGroup = (signal: NodeJS.Signals) => {
       if (child.pid === undefined) return;
       try {
@@ -257,9 +320,12 @@ function runChild(command: readonly string[], env: NodeJS.ProcessEnv, cwd: strin
       done();
       reject(new Error(`cannot start ${file}: ${err.message}`));
     });
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': the status pipe must be read to its end first.
+    child.once('close', (code, signal) => {
       done();
-      resolve(code ?? 128 + (signal === null ? 0 : constants.signals[signal]));
+      const failed = status.failure(program);
+      if (failed !== undefined) reject(new Error(`cannot start ${program}: ${failed}`));
+      else resolve(code ?? 128 + (signal === null ? 0 : constants.signals[signal]));
     });
   });
 }

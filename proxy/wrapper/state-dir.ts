@@ -11,7 +11,7 @@ import { homedir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** Stable codes of a workspace or state dir that cannot be used. */
-export type StateDirReason = 'workspace_not_found' | 'workspace_not_directory' | 'state_dir_inside_workspace' | 'state_dir_unsafe';
+export type StateDirReason = 'workspace_not_found' | 'workspace_not_directory' | 'state_dir_inside_workspace' | 'state_dir_unsafe' | 'audit_dir_inside_workspace';
 
 export class StateDirError extends Error {
   override readonly name = 'StateDirError';
@@ -129,6 +129,17 @@ export async function openStateDir(workspace: string, env: NodeJS.ProcessEnv = p
   // Another local user reading it would hold the admin key.
   if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
   return statePaths(dir);
+}
+
+/**
+ * Refuses an audit directory inside the workspace (by real path, nearest existing ancestor
+ * first): there the agent's tools or the code it gets run could rewrite its own log.
+ */
+export async function assertAuditDirOutside(auditDir: string, realWorkspace: string): Promise<void> {
+  const real = await realpathOfNearest(resolve(auditDir));
+  if (isInside(real, realWorkspace)) {
+    throw new StateDirError('audit_dir_inside_workspace', `audit dir ${auditDir} lies inside the workspace ${realWorkspace}: the agent could rewrite its own log; choose a folder outside it`);
+  }
 }
 
 /**

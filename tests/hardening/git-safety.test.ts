@@ -50,6 +50,9 @@ describe('git safety', () => {
       const r = await agent.call('tool.call', { token, tool: 'run_command', args: { argv, cwd: 'tests/x' } });
       expect(r.error, argv.join(' ')).toBeUndefined();
     }
+    // The agent's own -c would come last and win: refused before git runs.
+    const own = await agent.call('tool.call', { token, tool: 'run_command', args: { argv: ['git', '-c', `core.fsmonitor=${join(stack.workspace, 'tests/x/evil.sh')}`, 'status'], cwd: 'tests/x' } });
+    expect(own.error?.data.reason).toBe('command_not_permitted');
     const status = await stack.execute(token, 'run_command', { command: 'git status --porcelain', cwd: 'tests/x' });
     expect(status.status).toBe(200);
     expect(status.body.result.stdout).toContain('a.txt');
@@ -66,6 +69,15 @@ describe('git safety', () => {
 
 describe('withGitSafety', () => {
   const env = { PATH: '/usr/bin' };
+  it.each([['-c', 'core.fsmonitor=./x.sh', 'status'], ['-ccore.pager=x', 'log'], ['--config-env=core.pager=X', 'log'], ['--exec-path=./bin', 'status'], ['-C', 'x', '-c', 'a=b', 'status']])(
+    'refuses the agent\'s own config options: git %s …',
+    (...args) => {
+      expect(() => withGitSafety(['git', ...args], env, '/nonexistent', '/nonexistent')).toThrow(/is not allowed/);
+    },
+  );
+  it('a -c after the subcommand is that subcommand\'s own flag, not config', () => {
+    expect(() => withGitSafety(['git', 'commit', '-c', 'HEAD'], env, '/nonexistent', '/nonexistent')).not.toThrow();
+  });
   it('leaves other programs alone', () => {
     expect(withGitSafety(['npm', 'test'], env, '/w', '/w')).toEqual({ argv: ['npm', 'test'], env });
   });

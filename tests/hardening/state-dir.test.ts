@@ -74,3 +74,13 @@ describe('openStateDir', () => {
     await expect(openStateDir(ws, { PHASEGATE_STATE_DIR: join(root, 'statefile') })).rejects.toThrow();
   });
 });
+
+describe('assertAuditDirOutside', () => {
+  it('refuses an audit dir inside the workspace (also through a symlink), accepts one outside', async () => {
+    const { assertAuditDirOutside } = await import('../../proxy/wrapper/state-dir.js');
+    expect(await refusal(assertAuditDirOutside(join(ws, 'logs', 'audit'), ws))).toBe('audit_dir_inside_workspace');
+    await symlink(ws, join(root, 'alias'));
+    expect(await refusal(assertAuditDirOutside(join(root, 'alias', 'audit'), ws))).toBe('audit_dir_inside_workspace');
+    await expect(assertAuditDirOutside(join(root, 'audit'), ws)).resolves.toBeUndefined();
+  });
+});

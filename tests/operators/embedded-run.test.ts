@@ -47,7 +47,8 @@ describe('embedded phasegate run with --reviewer', () => {
     const stderr = run.output().stderr;
     expect(stderr).toMatch(/^phasegate: starting reviewer author-reviewer-1 on \S+: /m);
     expect(stderr).toMatch(/^phasegate: author-reviewer-1: claimed \S+ "Review \S+" in REVIEW as author-reviewer-1$/m);
-    expect(stderr).toMatch(/^phasegate: reviewer of \S+ exited 0$/m);
+    // The reviewer's exit is reported once its sandbox is torn down: it may trail the announcement.
+    await waitFor('the reviewer to exit', async () => (/^phasegate: reviewer of \S+ exited 0$/m.test(run.output().stderr) ? true : undefined), 30_000);
 
     const keyEnv = { PHASEGATE_ADMIN_KEY_FILE: announced.keyFile };
     const show = spawnCli(['approvals', 'show', announced.id, '--coordinator', announced.url], keyEnv);

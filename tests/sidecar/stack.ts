@@ -46,11 +46,11 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export function coordinatorOptions(dataDir: string, env: NodeJS.ProcessEnv, port = 0) {
-  return { dataDir, port, contractFile: REPO_CONTRACT, env, logger: silent };
+export function coordinatorOptions(dataDir: string, env: NodeJS.ProcessEnv, port = 0, contractFile = REPO_CONTRACT) {
+  return { dataDir, port, contractFile, env, logger: silent };
 }
 
-export async function startStack(opts: { eddsa?: boolean; agentId?: string; sidecar?: Partial<SidecarOptions>; coordinatorEnv?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
+export async function startStack(opts: { eddsa?: boolean; agentId?: string; sidecar?: Partial<SidecarOptions>; coordinatorEnv?: NodeJS.ProcessEnv; contractFile?: string } = {}): Promise<Stack> {
   const root = await mkdtemp(join(tmpdir(), 'phasegate-sidecar-'));
   const workspace = join(root, 'ws');
   const outside = join(root, 'outside');
@@ -61,7 +61,7 @@ export async function startStack(opts: { eddsa?: boolean; agentId?: string; side
   await writeFile(join(outside, 'secret.txt'), 'TOP SECRET\n');
   await symlink(join(outside, 'secret.txt'), join(workspace, 'link-out'));
   const env: NodeJS.ProcessEnv = opts.eddsa === true ? {} : { PHASEGATE_JWT_SECRET: JWT_SECRET };
-  const coordinator = await startCoordinator(coordinatorOptions(dataDir, { ...env, ...opts.coordinatorEnv }));
+  const coordinator = await startCoordinator(coordinatorOptions(dataDir, { ...env, ...opts.coordinatorEnv }, 0, opts.contractFile));
   const auditDir = join(root, 'audit');
   const sidecar = await startSidecar({
     coordinatorUrl: coordinator.url,

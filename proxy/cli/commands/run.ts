@@ -7,7 +7,7 @@ import { createProgressLogger, resolveWorkspace, runAgent } from '../../wrapper/
 import { AGENT_NAMES, agentPreset, type AgentName } from '../../wrapper/presets/index.js';
 import { parseFlags, UsageError } from '../args.js';
 
-const usage = `usage: phasegate run [--agent claude|codex] [--coordinator URL] [--agent-id ID] [--workspace DIR] [--task ID]
+const usage = `usage: phasegate run [--agent claude|codex] [--sandbox on|off] [--coordinator URL] [--agent-id ID] [--workspace DIR] [--task ID]
                      [--capability C]… [--title T [--description D] [--criteria C]…] [--contract FILE] [--audit DIR]
                      [--reviewer CMD] [--approvals prompt|print] [-- CMD ARGS…]
 
@@ -24,6 +24,9 @@ and keys (coordinator/admin.key for \`phasegate task\`), and the default audit l
 --audit sets the sidecar's audit log directory instead (one sidecar per directory, so agents
 sharing a workspace each need their own).
 With --coordinator, PHASEGATE_SIDECAR_KEY (and PHASEGATE_JWT_SECRET in HS256 mode) must be set.
+--sandbox (default on, or PHASEGATE_SANDBOX): CMD runs with the workspace read-only and commands
+in the command sandbox (docs/security.md); where none can be made, run refuses to start.
+--sandbox off runs both unconfined, with a warning and a note in the audit log.
 When CMD exits (or cannot start) the claim is released, unless the task finished or waits
 for an approval.
 
@@ -56,10 +59,12 @@ export async function run(argv: string[]): Promise<number> {
       reviewer: { type: 'string' },
       approvals: { type: 'string' },
       agent: { type: 'string' },
+      sandbox: { type: 'string' },
     },
     usage,
     false,
   );
+  if (values.sandbox !== undefined && values.sandbox !== 'on' && values.sandbox !== 'off') throw new UsageError(`--sandbox must be on or off, got ${values.sandbox}`);
   const agent = values.agent;
   if (agent !== undefined && !isAgentName(agent)) throw new UsageError(`--agent must be one of ${AGENT_NAMES.join(', ')}, got "${agent}"`);
   if (command.length === 0) {
@@ -96,6 +101,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(coordinator !== undefined && { coordinator }),
     ...(values.task !== undefined && { taskId: values.task }),
     ...(values.audit !== undefined && { auditDir: resolve(values.audit) }),
+    ...(values.sandbox !== undefined && { sandbox: values.sandbox }),
     ...(values.capability !== undefined && { capabilities: values.capability }),
     ...(reviewer !== undefined && { reviewer }),
     approvals,

@@ -6,14 +6,18 @@ import { parseFlags, portFlag, UsageError } from '../args.js';
 const USAGE = `usage: phasegate sidecar --coordinator URL --agent-id ID --workspace DIR [--port P] [--audit DIR] [--sidecar-key-file FILE]
 
 Serves one agent at ws://127.0.0.1:PORT/agent (and HTTP on the same port) and prints that URL
-as the first line of stdout. --port 0 (the default) picks a free port.
+as the first line of stdout. --port 0 (the default) picks a free port. The audit log goes to
+--audit DIR (never inside the workspace), else to audit/ in the workspace's state dir.
 
 environment:
   PHASEGATE_AGENT_KEY    the key the agent must present (required: no key, no sidecar)
   PHASEGATE_SIDECAR_KEY  the key presented to the coordinator (or --sidecar-key-file FILE,
                          e.g. the coordinator's DATA/sidecar.key)
   PHASEGATE_JWT_SECRET   set when the coordinator signs HS256; unset means EdDSA via its JWKS
-  PHASEGATE_ENFORCEMENT  strict (default) or permissive`;
+  PHASEGATE_ENFORCEMENT  strict (default) or permissive
+  PHASEGATE_STATE_DIR    where the default audit log goes (else $XDG_STATE_HOME/phasegate/<id>)
+  PHASEGATE_MAX_COMMANDS, PHASEGATE_MAX_BODY_MEMORY, PHASEGATE_MAX_CONNECTIONS
+                         limits across all connections (default 4, 32 MiB, 128)`;
 
 async function sidecarKey(file: string | undefined): Promise<string> {
   if (file !== undefined) {
