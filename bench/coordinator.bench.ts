@@ -33,7 +33,7 @@ workflows:
       - { from: B, to: DONE }
 `;
 const PLAN = { summary: 'bench', acceptance_criteria: ['fast'], steps: ['go'] };
-const NO_EVIDENCE = { test_runs: [], test_hashes: {} };
+const NO_EVIDENCE = { test_runs: [], test_hashes: {}, test_links: [], workspace_revision: 0 };
 
 async function rawPutFlushed(dir: string): Promise<BenchResult> {
   const db = open({ path: join(dir, 'raw') });

@@ -12,9 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { packageRoot } from '../core/contract/index.js';
 import { startCoordinator } from '../core/coordinator/http/index.js';
 import { createLogger } from '../core/log.js';
+import { createMcpBridge } from '../proxy/mcp/index.js';
 import { startSidecar } from '../proxy/sidecar/index.js';
 import { AgentClient, PolicyDeniedError } from '../sdk/index.js';
 import { benchAsync, type BenchResult } from './harness.js';
@@ -49,10 +51,23 @@ export async function benches(): Promise<BenchResult[]> {
       stderr: 'ignore',
     }),
   );
+  // The same bridge in this process over the SDK's in-memory transport: the MCP layer's own
+  // cost (SDK framing and validation, the bridge's work) without the process hop.
+  const inproc = new Client({ name: 'bench-inproc', version: '1.0.0' });
+  const inprocSdk = await AgentClient.connect({ url: sidecar.url, agentKey: AGENT_KEY, token: claim.token });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await createMcpBridge({ client: inprocSdk, agentKey: AGENT_KEY, logger, version: 'bench' }).connect(serverSide);
+  await inproc.connect(clientSide);
   const denied = { path: 'src/app.ts', content: 'x' };
   const opts = { samples: 3_000, warmup: 300 };
   const results: BenchResult[] = [];
   try {
+    // The bridge is a fresh process: let its JIT settle on both paths before any timing (the
+    // first MCP bench otherwise pays for it, ~150 µs at the median).
+    for (let i = 0; i < 3_000; i++) {
+      await mcp.callTool({ name: 'write_file', arguments: denied });
+      await mcp.callTool({ name: 'read_file', arguments: { path: 'one_k.txt' } });
+    }
     results.push(
       await benchAsync('sdk.denied_call', async () => {
         try {
@@ -71,6 +86,12 @@ export async function benches(): Promise<BenchResult[]> {
       }, opts),
     );
     results.push(
+      await benchAsync('mcp_inproc.denied_call', async () => {
+        const r = await inproc.callTool({ name: 'write_file', arguments: denied });
+        if (r.isError !== true) throw new Error('expected a refusal');
+      }, opts),
+    );
+    results.push(
       await benchAsync('sdk.read_file_1k', async () => {
         if ((await sdk.readFile('one_k.txt')).bytes !== 1024) throw new Error('expected 1 KiB');
       }, opts),
@@ -81,9 +102,17 @@ export async function benches(): Promise<BenchResult[]> {
         if (r.isError === true) throw new Error('expected the file');
       }, opts),
     );
+    results.push(
+      await benchAsync('mcp_inproc.read_file_1k', async () => {
+        const r = await inproc.callTool({ name: 'read_file', arguments: { path: 'one_k.txt' } });
+        if (r.isError === true) throw new Error('expected the file');
+      }, opts),
+    );
     results.push(...(await agentProcessBaseline({ BENCH_URL: sidecar.url, BENCH_KEY: AGENT_KEY, BENCH_TOKEN: claim.token })));
   } finally {
     await mcp.close();
+    await inproc.close();
+    inprocSdk.close();
     sdk.close();
     await sidecar.close();
     await coordinator.close();

@@ -34,7 +34,7 @@ function benchContract(): CompiledContract {
     protectedGlobs: ['agent_workflow.yaml', 'package.json', '.phasegate/**', '.git/**'],
     workflows: new Map([['default', {
       name: 'default', description: '', initialPhase: 'TDD', terminalPhases: new Set<string>(), phases: new Map([['TDD', tdd]]),
-      transitions: [], transitionIndex: new Map(), artifacts: new Map(), testGlobs: ['tests/**'], tests: undefined,
+      transitions: [], transitionIndex: new Map(), artifacts: new Map(), testGlobs: ['tests/**'], testConfig: [], lockGlobs: ['tests/**'], maxReviewRounds: 3, tests: undefined,
     }]]),
   };
 }

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { parseCommandPattern } from '../policy/command-pattern.js';
 import { splitCommand } from '../policy/shell-words.js';
-import { TEST_GLOBS_PLACEHOLDER } from './pattern-checks.js';
+import { TEST_CONFIG_PLACEHOLDER, TEST_GLOBS_PLACEHOLDER } from './pattern-checks.js';
 import type {
   CompiledArtifact,
   CompiledConstraint,
@@ -17,6 +17,9 @@ import type {
 
 /** `run_tests` time limit when the workflow's `tests` sets none. */
 export const DEFAULT_TEST_TIMEOUT_MS = 300_000;
+
+/** Review rounds (IMPL → REVIEW spawns) a task may go through when the workflow sets no `max_review_rounds`. */
+export const DEFAULT_MAX_REVIEW_ROUNDS = 3;
 
 /**
  * Always protected, whatever the contract says. Attack stopped: an agent rewriting the
@@ -52,6 +55,7 @@ export function compileContract(
 
 function compileWorkflow(name: string, wf: WorkflowDoc, artifacts: ReadonlyMap<string, CompiledArtifact>): CompiledWorkflow {
   const testGlobs = wf.test_globs ?? [];
+  const testConfig = wf.test_config ?? [];
   const phaseNames = Object.keys(wf.phases);
   const transitions = wf.transitions.map((t) => compileTransition(t, wf));
   const tests = wf.tests === undefined ? undefined : compileTests(wf.tests);
@@ -60,11 +64,14 @@ function compileWorkflow(name: string, wf: WorkflowDoc, artifacts: ReadonlyMap<s
     description: wf.description ?? '',
     initialPhase: wf.initial_phase ?? (phaseNames[0] as string),
     terminalPhases: new Set(phaseNames.filter((p) => !transitions.some((t) => t.from === p))),
-    phases: new Map(phaseNames.map((p) => [p, compilePhase(p, wf.phases[p] as PhaseDoc, testGlobs)])),
+    phases: new Map(phaseNames.map((p) => [p, compilePhase(p, wf.phases[p] as PhaseDoc, testGlobs, testConfig)])),
     transitions,
     transitionIndex: new Map(transitions.map((t) => [`${t.from}->${t.to}`, t])),
     artifacts,
     testGlobs,
+    testConfig,
+    lockGlobs: [...new Set([...testGlobs, ...testConfig])],
+    maxReviewRounds: wf.max_review_rounds ?? DEFAULT_MAX_REVIEW_ROUNDS,
     tests,
   };
 }
@@ -75,8 +82,9 @@ function compileTests(tests: NonNullable<WorkflowDoc['tests']>): CompiledWorkflo
   return { command: tests.command, argv: split.argv, timeoutMs: tests.timeout_ms ?? DEFAULT_TEST_TIMEOUT_MS };
 }
 
-function compilePhase(name: string, phase: PhaseDoc, testGlobs: readonly string[]): CompiledPhase {
-  const expand = (globs: readonly string[] | undefined) => globs?.flatMap((g) => (g === TEST_GLOBS_PLACEHOLDER ? testGlobs : [g]));
+function compilePhase(name: string, phase: PhaseDoc, testGlobs: readonly string[], testConfig: readonly string[]): CompiledPhase {
+  const expand = (globs: readonly string[] | undefined) =>
+    globs?.flatMap((g) => (g === TEST_GLOBS_PLACEHOLDER ? testGlobs : g === TEST_CONFIG_PLACEHOLDER ? testConfig : [g]));
   const constraints = new Map<string, CompiledConstraint>();
   for (const [tool, c] of Object.entries(phase.constraints ?? {})) {
     constraints.set(tool, {

@@ -51,6 +51,7 @@ function explainWorkflow(wf: CompiledWorkflow, only: string | undefined, name: (
     `Phases: ${[...wf.phases.keys()].join(', ')}. A task starts in ${wf.initialPhase} and is finished in ${terminal.join(' or ')}.`,
   ];
   if (wf.testGlobs.length > 0) lines.push(`Test files are the files matching ${code(wf.testGlobs)}.`);
+  if (wf.testConfig.length > 0) lines.push(`Test configuration files (locked together with the tests) are the files matching ${code(wf.testConfig)}.`);
   if (wf.tests !== undefined) lines.push(`\`${name('run_tests')}\` runs \`${wf.tests.command}\` (time limit ${Math.round(wf.tests.timeoutMs / 1000)} s); its result is recorded as evidence for the gates.`);
   for (const phase of wf.phases.values()) {
     if (only !== undefined && phase.name !== only) continue;

@@ -4,7 +4,7 @@ export { explainContract, type ExplainOptions } from './explain.js';
 export { canonicalJson, canonicalSha256, sha256Hex } from './canonical-json.js';
 export { CHECK_DESCRIPTIONS } from './check-descriptions.js';
 export { DEFAULT_TEST_TIMEOUT_MS } from './compile.js';
-export { TEST_GLOBS_PLACEHOLDER } from './pattern-checks.js';
+export { TEST_CONFIG_PLACEHOLDER, TEST_GLOBS_PLACEHOLDER } from './pattern-checks.js';
 export { packageRoot, defaultSchemasDir } from './package-root.js';
 export type {
   CheckName,

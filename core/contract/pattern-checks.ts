@@ -6,6 +6,8 @@ import { formatPath, type DocPath, type PathIssue } from './yaml-source.js';
 
 /** Expands, in a constraint's `paths` or `deny`, to the workflow's `test_globs`. */
 export const TEST_GLOBS_PLACEHOLDER = '@test_globs';
+/** Expands, in a constraint's `paths` or `deny`, to the workflow's `test_config`. */
+export const TEST_CONFIG_PLACEHOLDER = '@test_config';
 
 const TEMPLATE = /\{\{\s*([^}]*?)\s*\}\}/g;
 const KNOWN_TEMPLATES = new Set(['task.id', 'agent.id']);
@@ -25,7 +27,9 @@ export function checkPatterns(doc: unknown): PathIssue[] {
   for (const [name, wf] of Object.entries(recordAt(doc, 'workflows'))) {
     const base = ['workflows', name];
     const hasTestGlobs = arrayAt(wf, 'test_globs').length > 0;
+    const hasTestConfig = arrayAt(wf, 'test_config').length > 0;
     globs([...base, 'test_globs'], arrayAt(wf, 'test_globs'), 'fixed');
+    globs([...base, 'test_config'], arrayAt(wf, 'test_config'), 'fixed');
 
     const command = stringAt(recordAt(wf, 'tests'), 'command');
     if (command !== undefined) {
@@ -42,7 +46,9 @@ export function checkPatterns(doc: unknown): PathIssue[] {
             const problem =
               glob === TEST_GLOBS_PLACEHOLDER && !hasTestGlobs
                 ? `${TEST_GLOBS_PLACEHOLDER} used but workflow "${name}" declares no test_globs`
-                : globProblem(glob, 'constraint');
+                : glob === TEST_CONFIG_PLACEHOLDER && !hasTestConfig
+                  ? `${TEST_CONFIG_PLACEHOLDER} used but workflow "${name}" declares no test_config`
+                  : globProblem(glob, 'constraint');
             if (problem !== undefined) add([...at, key, i], problem);
           }
         }
@@ -59,11 +65,14 @@ export function checkPatterns(doc: unknown): PathIssue[] {
   return issues;
 }
 
-/** `fixed` globs (protected, test_globs) are not bound per task: no templates there. */
+/** `fixed` globs (protected, test_globs, test_config) are not bound per task: no templates there. */
 type GlobPlace = 'fixed' | 'constraint';
 
 function globProblem(glob: string, where: GlobPlace): string | undefined {
-  if (glob.startsWith('@')) return glob === TEST_GLOBS_PLACEHOLDER && where === 'constraint' ? undefined : `unknown placeholder "${glob}"`;
+  if (glob.startsWith('@')) {
+    const known = glob === TEST_GLOBS_PLACEHOLDER || glob === TEST_CONFIG_PLACEHOLDER;
+    return known && where === 'constraint' ? undefined : `unknown placeholder "${glob}"`;
+  }
   for (const [, name] of glob.matchAll(TEMPLATE)) {
     if (where === 'fixed') return `templates such as {{ ${name} }} are only allowed in phase constraints`;
     if (!KNOWN_TEMPLATES.has(name ?? '')) return `unknown template "{{ ${name} }}" (known: {{ task.id }}, {{ agent.id }})`;

@@ -57,14 +57,14 @@ function checkWorkflow(name: string, wf: Record<string, unknown>, workflows: Rea
     arrayAt(t, 'triggers').forEach((trigger, j) => {
       const target = stringAt(recordAt(trigger, 'spawn_task'), 'workflow');
       if (target !== undefined && !workflows.has(target)) add(['transitions', i, 'triggers', j, 'spawn_task', 'workflow'], `unknown workflow "${target}"`);
-      if (trigger === 'lock_tests' && arrayAt(wf, 'test_globs').length === 0) add(['transitions', i, 'triggers', j], 'lock_tests needs the workflow to declare test_globs');
+      if (trigger === 'lock_tests' && arrayAt(wf, 'test_globs').length === 0 && arrayAt(wf, 'test_config').length === 0) add(['transitions', i, 'triggers', j], 'lock_tests needs the workflow to declare test_globs or test_config');
     });
   });
 
   for (const [gate, checks] of Object.entries(gates)) {
     const names = Array.isArray(checks) ? checks : [];
     if (names.some((c) => c === 'tests_failing' || c === 'tests_passing') && !isRecord(wf.tests)) add(['gates', gate], 'checks on test runs need the workflow to declare tests.command');
-    if (names.includes('tests_unchanged') && arrayAt(wf, 'test_globs').length === 0) add(['gates', gate], 'tests_unchanged needs the workflow to declare test_globs');
+    if (names.includes('tests_unchanged') && arrayAt(wf, 'test_globs').length === 0 && arrayAt(wf, 'test_config').length === 0) add(['gates', gate], 'tests_unchanged needs the workflow to declare test_globs or test_config');
   }
 
   // An unknown phase in a transition is already reported; reachability would only echo it.

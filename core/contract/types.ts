@@ -27,7 +27,7 @@ export type ToolName =
 
 /** Constraint on one tool in one phase, as written in YAML. */
 export interface ToolConstraintDoc {
-  /** Allow-list of globs (micromatch, dot: true); may use `{{ task.id }}`, `{{ agent.id }}`, and `@test_globs`. */
+  /** Allow-list of globs (micromatch, dot: true); may use `{{ task.id }}`, `{{ agent.id }}`, `@test_globs` and `@test_config`. */
   paths?: string[];
   /** Deny globs, checked before `paths`. Same syntax. */
   deny?: string[];
@@ -64,6 +64,10 @@ export interface WorkflowDoc {
   initial_phase?: string;
   phases: Record<string, PhaseDoc>;
   test_globs?: string[];
+  /** Files that configure the test run (runner and compiler configs, fixtures): locked together with the tests. */
+  test_config?: string[];
+  /** Review rounds (spawning transitions) before going back is refused with `review_rounds_exhausted` (default 3). */
+  max_review_rounds?: number;
   tests?: { command: string; timeout_ms?: number };
   transitions: TransitionDoc[];
   gates?: Record<string, CheckName[]>;
@@ -87,7 +91,7 @@ export interface CommandPattern {
 }
 
 export interface CompiledConstraint {
-  /** Globs as written (templates unexpanded, `@test_globs` expanded). Bound per task by core/policy. */
+  /** Globs as written (templates unexpanded, `@test_globs`/`@test_config` expanded). Bound per task by core/policy. */
   readonly paths: readonly string[] | undefined;
   readonly deny: readonly string[];
   readonly commands: readonly CommandPattern[] | undefined;
@@ -134,6 +138,10 @@ export interface CompiledWorkflow {
   readonly transitionIndex: ReadonlyMap<string, CompiledTransition>;
   readonly artifacts: ReadonlyMap<string, CompiledArtifact>;
   readonly testGlobs: readonly string[];
+  readonly testConfig: readonly string[];
+  /** test_globs ∪ test_config: every file these match, at any depth, is hashed by the test lock. */
+  readonly lockGlobs: readonly string[];
+  readonly maxReviewRounds: number;
   /** argv of the test command (split once at load); timeout in ms. */
   readonly tests: { readonly command: string; readonly argv: readonly string[]; readonly timeoutMs: number } | undefined;
 }

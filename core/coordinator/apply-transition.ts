@@ -2,8 +2,10 @@
 import type { CompiledTransition } from '../contract/types.js';
 import { leaseUntil } from './claim-check.js';
 import { workflowOf, type Engine } from './engine.js';
+import { evidenceDigest } from './passed-evidence.js';
+import { cancelOpenReviews } from './review-rounds.js';
 import { insertTask } from './task-create.js';
-import type { HistoryEntry, TaskRecord } from './types.js';
+import type { HistoryEntry, PassedEvidence, TaskRecord } from './types.js';
 import type { WriteTx } from './write-tx.js';
 
 export interface ApplyInput {
@@ -13,6 +15,8 @@ export interface ApplyInput {
   /** Test-file hashes the sidecar reported with the request (locked by `lock_tests`). */
   readonly testHashes: Readonly<Record<string, string>>;
   readonly approvalId?: string;
+  /** What passed the gate; its digest goes into the event, the history entry and the next token. */
+  readonly evidence?: PassedEvidence;
 }
 
 const TASK_ID_TEMPLATE = /\{\{\s*task\.id\s*\}\}/g;
@@ -26,13 +30,22 @@ export function storeArtifacts(tx: WriteTx, artifacts: Readonly<Record<string, u
 
 export function applyTransition(engine: Engine, tx: WriteTx, task: TaskRecord, tr: CompiledTransition, input: ApplyInput): TaskRecord {
   const wf = workflowOf(engine.contract, task.workflow);
+  const visit = (task.visit ?? 0) + 1;
+  const digest = input.evidence === undefined ? undefined : evidenceDigest(input.evidence);
   tx.emit('phase_transition_applied', task.id, {
     from: tr.from,
     to: tr.to,
     epoch: task.epoch,
+    visit,
     agent_id: input.agentId,
     ...(input.approvalId === undefined ? {} : { approval_id: input.approvalId }),
+    ...(input.evidence === undefined ? {} : { evidence: input.evidence, evidence_digest: digest }),
   });
+  const eventSeq = tx.events.at(-1)?.seq;
+
+  // A new round, or a way back to where one starts: the open review tasks judge a change that is being replaced.
+  const newRound = tr.spawn.length > 0 || wf.transitions.some((t) => t.from === tr.to && t.spawn.length > 0);
+  if (newRound) cancelOpenReviews(tx, engine.store, task, `superseded: ${task.id} moved ${tr.from} → ${tr.to}`);
 
   const spawned: string[] = [];
   for (const s of tr.spawn) {
@@ -60,6 +73,8 @@ export function applyTransition(engine: Engine, tx: WriteTx, task: TaskRecord, t
     artifacts: input.artifacts,
     ...(input.approvalId === undefined ? {} : { approval_id: input.approvalId }),
     ...(spawned.length === 0 ? {} : { spawned }),
+    ...(eventSeq === undefined ? {} : { event_seq: eventSeq }),
+    ...(input.evidence === undefined ? {} : { evidence: input.evidence, evidence_digest: digest }),
   };
   const terminal = wf.terminalPhases.has(tr.to);
   // A finished task gives its claim back; otherwise the move proves the holder is alive, so the lease restarts.
@@ -67,6 +82,8 @@ export function applyTransition(engine: Engine, tx: WriteTx, task: TaskRecord, t
   const next: TaskRecord = {
     ...task,
     phase: tr.to,
+    visit,
+    phase_evidence: digest ?? null,
     status: terminal ? 'completed' : claim === null ? 'pending' : 'claimed',
     claim,
     history: [...task.history, entry],

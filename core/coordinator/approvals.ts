@@ -8,7 +8,7 @@ import { workflowOf, type Engine } from './engine.js';
 import { idOrdinal } from './ids.js';
 import type { Store } from './store.js';
 import type { Evidence } from '../gates/types.js';
-import type { ApprovalRecord, TaskRecord } from './types.js';
+import type { ApprovalRecord, PassedEvidence, TaskRecord } from './types.js';
 import type { WriteTx } from './write-tx.js';
 
 /** Creates the pending approval and parks the task in `awaiting_approval`; returns the approval id. */
@@ -20,6 +20,8 @@ export function parkForApproval(
   agentId: string,
   artifacts: Readonly<Record<string, string>>,
   evidence: Evidence,
+  /** What passed the gate; completed with the approval when it is decided. */
+  passed?: PassedEvidence,
 ): string {
   const approval: ApprovalRecord = {
     id: tx.nextId('A'),
@@ -39,7 +41,7 @@ export function parkForApproval(
   };
   void store.approvals.put(approval.id, approval);
   // Kept for the moment of approval: a `lock_tests` trigger then locks what the sidecar saw at request time.
-  void store.parked.put(approval.id, { test_hashes: evidence.test_hashes });
+  void store.parked.put(approval.id, { test_hashes: evidence.test_hashes, ...(passed === undefined ? {} : { evidence: passed }) });
   tx.saveTask(task, { ...task, status: 'awaiting_approval', pending_approval_id: approval.id, blockers: [], updated_at: tx.nowIso });
   tx.emit('approval_requested', task.id, { approval_id: approval.id, from: tr.from, to: tr.to });
   return approval.id;
@@ -74,11 +76,13 @@ export async function approve(engine: Engine, id: string, note?: string, decided
     const parked = engine.store.parked.get(approvalId);
     void engine.store.parked.remove(approvalId);
     tx.emit('approval_decided', task.id, { approval_id: approvalId, decision: 'approved', ...(text === undefined ? {} : { note: text }), decided_by: by });
+    const approvalEvidence = { id: approvalId, decided_at: tx.nowIso, decided_by: by, event_seq: tx.events.at(-1)?.seq ?? 0 };
     applyTransition(engine, tx, task, tr, {
       agentId: approval.requested_by,
       artifacts: approval.artifacts,
       testHashes: parked?.test_hashes ?? {},
       approvalId,
+      ...(parked?.evidence === undefined ? {} : { evidence: { ...parked.evidence, approval: approvalEvidence } }),
     });
     return decided;
   });

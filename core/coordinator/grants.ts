@@ -19,5 +19,8 @@ export function grantFor(contract: CompiledContract, task: TaskRecord, agentId: 
     allowed_tools: allowedTools(contract, task.workflow, task.phase),
     epoch: task.epoch,
     contract: contract.sha256,
+    // `?? 0`: a record written before visits were counted is in its first visit.
+    visit: task.visit ?? 0,
+    ...(task.phase_evidence == null ? {} : { evidence: task.phase_evidence }),
   };
 }

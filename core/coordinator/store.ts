@@ -4,11 +4,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import type { AuditCheckpoint, ApprovalRecord, CoordEvent, TaskRecord } from './types.js';
+import type { AuditCheckpoint, ApprovalRecord, CoordEvent, PassedEvidence, TaskRecord } from './types.js';
 
 /** What a parked (approval) transition needs again when it is finally applied. */
 export interface ParkedEvidence {
   readonly test_hashes: Readonly<Record<string, string>>;
+  /** What passed the gate at request time; the approval is added to it when it is decided. */
+  readonly evidence?: PassedEvidence;
 }
 
 /** [agent_id, audit seq, audit hash]: two different hashes for one seq are both kept (that is the tamper evidence). */

@@ -1,11 +1,13 @@
 /** Claims: picking a task for an agent, heartbeats that keep the lease, and giving a task back. */
 import { PhasegateError } from '../errors.js';
 import { nameAt, objectAt, optionalNames } from './body-checks.js';
+import { whyNotClaimable } from './claim-refusal.js';
 import { assertAgentHolds, leaseExpired, leaseUntil, taskOrNotFound } from './claim-check.js';
 import type { Engine } from './engine.js';
 import { grantFor } from './grants.js';
 import { idOrdinal } from './ids.js';
 import { expireClaim } from './leases.js';
+import { isAuthorOfParent } from './review-rounds.js';
 import type { Store } from './store.js';
 import type { ClaimRequest, ClaimResponse, TaskRecord } from './types.js';
 
@@ -13,11 +15,12 @@ function depsDone(store: Store, task: TaskRecord): boolean {
   return task.depends_on.every((id) => store.tasks.get(id)?.status === 'completed');
 }
 
-function isClaimable(store: Store, task: TaskRecord, caps: ReadonlySet<string>, nowMs: number): boolean {
+function isClaimable(store: Store, task: TaskRecord, agentId: string, caps: ReadonlySet<string>, nowMs: number): boolean {
   return (
     (task.status === 'pending' || leaseExpired(task, nowMs)) &&
     task.required_capabilities.every((c) => caps.has(c)) &&
-    depsDone(store, task)
+    depsDone(store, task) &&
+    !isAuthorOfParent(store, task, agentId)
   );
 }
 
@@ -30,11 +33,11 @@ function comesBefore(a: TaskRecord, b: TaskRecord | undefined): boolean {
 }
 
 /** The first claimable pending task in index order, or an earlier one whose holder's lease ran out. */
-function pickTask(store: Store, caps: ReadonlySet<string>, nowMs: number): TaskRecord | undefined {
+function pickTask(store: Store, agentId: string, caps: ReadonlySet<string>, nowMs: number): TaskRecord | undefined {
   let best: TaskRecord | undefined;
   for (const key of store.pendingIndex.getKeys()) {
     const task = store.tasks.get(key[3]);
-    if (task !== undefined && isClaimable(store, task, caps, nowMs)) {
+    if (task !== undefined && isClaimable(store, task, agentId, caps, nowMs)) {
       best = task;
       break;
     }
@@ -42,7 +45,7 @@ function pickTask(store: Store, caps: ReadonlySet<string>, nowMs: number): TaskR
   for (const [until, id] of store.leaseIndex.getKeys()) {
     if (Date.parse(until) > nowMs) break;
     const task = store.tasks.get(id);
-    if (task !== undefined && isClaimable(store, task, caps, nowMs) && comesBefore(task, best)) best = task;
+    if (task !== undefined && isClaimable(store, task, agentId, caps, nowMs) && comesBefore(task, best)) best = task;
   }
   return best;
 }
@@ -62,11 +65,14 @@ export async function claim(engine: Engine, req: ClaimRequest): Promise<ClaimRes
       task = taskOrNotFound(store.tasks.get(taskId), taskId);
       // Its own holder may claim again by id (a restarted sidecar lost its token); the epoch bump kills the old one.
       const reclaim = task.status === 'claimed' && task.claim?.agent_id === agentId && depsDone(store, task);
-      if (!reclaim && !isClaimable(store, task, caps, tx.nowMs)) {
-        throw new PhasegateError('task_not_claimable', `task ${taskId} is ${task.status} or its dependencies/capabilities do not allow it`);
+      if (!reclaim && !isClaimable(store, task, agentId, caps, tx.nowMs)) {
+        const why = isAuthorOfParent(store, task, agentId)
+          ? `task ${taskId} cannot be claimed: ${agentId} worked on ${task.parent_id ?? ''}, which this task reviews; another agent must claim it`
+          : whyNotClaimable(store, task, caps, tx.nowMs);
+        throw new PhasegateError('task_not_claimable', why);
       }
     } else {
-      task = pickTask(store, caps, tx.nowMs);
+      task = pickTask(store, agentId, caps, tx.nowMs);
       if (task === undefined) throw new PhasegateError('no_task', 'no claimable task');
     }
     if (leaseExpired(task, tx.nowMs)) task = expireClaim(tx, task);

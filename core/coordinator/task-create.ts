@@ -42,6 +42,8 @@ export function insertTask(tx: WriteTx, contract: CompiledContract, seed: TaskSe
     phase: wf.initialPhase,
     status: 'pending',
     epoch: 0,
+    visit: 0,
+    phase_evidence: null,
     claim: null,
     history: [],
     artifacts: {},

@@ -1,4 +1,4 @@
-import type { Blocker, Evidence } from '../gates/types.js';
+import type { Blocker, Evidence, TestRunEvidence } from '../gates/types.js';
 
 export type TaskStatus = 'pending' | 'claimed' | 'awaiting_approval' | 'paused' | 'completed' | 'failed';
 
@@ -18,6 +18,50 @@ export interface HistoryEntry {
   readonly approval_id?: string;
   /** Tasks spawned by this transition's triggers (the review round that gates the next step). */
   readonly spawned?: readonly string[];
+  /** seq of the `phase_transition_applied` event this entry was written with. */
+  readonly event_seq?: number;
+  /** What passed the gate (absent for entries written before evidence was recorded). */
+  readonly evidence?: PassedEvidence;
+  /** sha256 of the canonical JSON of `evidence`; also in the event and in the next phase token. */
+  readonly evidence_digest?: string;
+}
+
+/**
+ * The evidence a transition passed its gate on, kept with the history entry, signed into the
+ * next phase token (as its digest) and published in the transition's event, so a CI job can
+ * later check the chain red run → lock → green run → review verdicts → approval.
+ */
+export interface PassedEvidence {
+  readonly from: string;
+  readonly to: string;
+  readonly gate: string | null;
+  readonly checks: readonly string[];
+  /** The agent whose request passed the gate. */
+  readonly agent_id: string;
+  /** The run_tests run the gate judged (tests_failing / tests_passing). */
+  readonly test_run?: TestRunEvidence;
+  /**
+   * The test lock taken here (`locked`, lock_tests) or held to (`held`, tests_unchanged):
+   * sha256 of its canonical JSON and how many files it covers.
+   */
+  readonly test_lock?: { readonly action: 'locked' | 'held'; readonly sha256: string; readonly files: number };
+  /** The spawned reviews the gate looked at (reviews_complete / no_blocking_issues). */
+  readonly reviews?: readonly ReviewVerdict[];
+  /** The sidecar's audit chain head sent with the request. */
+  readonly audit_head?: { readonly seq: number; readonly hash: string };
+  /** Set when a human approved the transition. */
+  readonly approval?: { readonly id: string; readonly decided_at: string; readonly decided_by: string | null; readonly event_seq: number };
+}
+
+export interface ReviewVerdict {
+  readonly task_id: string;
+  readonly agent_id: string | null;
+  readonly verdict: string | null;
+  readonly blocking: number;
+  /** sha256 of the review artifact. */
+  readonly review: string | null;
+  /** seq of the event that completed the review task. */
+  readonly event_seq: number | null;
 }
 
 export interface TaskRecord {
@@ -35,6 +79,13 @@ export interface TaskRecord {
   readonly phase: string;
   readonly status: TaskStatus;
   readonly epoch: number;
+  /**
+   * Transitions applied so far; the number of the current phase visit. Evidence belongs to one
+   * visit (SPEC §8): runs recorded under another visit number never count.
+   */
+  readonly visit: number;
+  /** Digest of the evidence that passed the gate into the current phase (null: none). */
+  readonly phase_evidence: string | null;
   readonly claim: Claim | null;
   readonly history: readonly HistoryEntry[];
   /** Latest artifact of each name → sha256. */
@@ -181,11 +232,13 @@ export interface CoordinatorService {
  *   task_claimed {agent_id, epoch, phase}
  *   task_released {agent_id, epoch}            epoch = the new epoch
  *   lease_expired {agent_id, epoch}            epoch = the new epoch
- *   phase_transition_applied {from, to, epoch, agent_id, approval_id?}
+ *   phase_transition_applied {from, to, epoch, visit, agent_id, approval_id?, evidence?, evidence_digest?}
+ *                                             visit = the task's visit counter after the move
  *   phase_transition_blocked {from, to, blockers}
  *   approval_requested {approval_id, from, to}
  *   approval_decided {approval_id, decision: 'approved'|'rejected', note?, reason?, decided_by?}
- *   task_cancelled {reason, agent_id, epoch, decided_by?}   epoch = the new epoch
+ *   task_cancelled {reason, agent_id, epoch, decided_by?, parent_id?}   epoch = the new epoch;
+ *                                             parent_id: a review task of a superseded round (decided_by 'coordinator')
  *   task_paused {reason} / task_resumed {}
  *   task_spawned {parent_id, child_id, workflow}
  *   audit_checkpoint {agent_id, seq, hash}

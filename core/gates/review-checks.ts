@@ -30,8 +30,19 @@ export function noBlockingIssues(ctx: GateContext): Blocker[] {
   return blockers;
 }
 
+/**
+ * Every spawned review task is completed, each by an agent other than the task's authors.
+ * Attack stopped: the author claiming its own review task under another agent id (the
+ * coordinator also refuses that claim; this holds even for a review finished before).
+ */
 export function reviewsComplete(ctx: GateContext): Blocker[] {
-  return ctx.spawnedReviews
-    .filter((r) => r.status !== 'completed')
-    .map((r) => ({ code: 'reviews_complete', message: `review task ${r.id} is ${r.status}, not completed`, path: `reviews/${r.id}` }));
+  const blockers: Blocker[] = [];
+  for (const r of ctx.spawnedReviews) {
+    const path = `reviews/${r.id}`;
+    if (r.status !== 'completed') blockers.push({ code: 'reviews_complete', message: `review task ${r.id} is ${r.status}, not completed`, path });
+    else if (r.completed_by === null || ctx.authors.has(r.completed_by)) {
+      blockers.push({ code: 'reviews_complete', message: `review task ${r.id} was completed by ${r.completed_by ?? 'nobody'}, an author of this task; an independent reviewer is required`, path });
+    }
+  }
+  return blockers;
 }

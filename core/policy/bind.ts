@@ -81,6 +81,8 @@ class Policy implements BoundPolicy {
     if (claims.task_id !== a.taskId || claims.sub !== a.agentId) return D.TOKEN_WRONG_TASK;
     if (!(claims.exp > nowSec)) return D.TOKEN_EXPIRED; // also refuses a NaN exp
     if (claims.phase !== a.phase || claims.epoch !== a.epoch) return D.TOKEN_SUPERSEDED;
+    // A token of an earlier visit of the same phase (before a REVIEW → IMPL loop) is superseded too.
+    if (a.visit !== undefined && claims.visit !== a.visit) return D.TOKEN_SUPERSEDED;
     // A token minted under another contract version grants nothing under this one.
     if (claims.contract !== this.contractSha) return D.TOKEN_SUPERSEDED;
 
@@ -125,7 +127,7 @@ class Policy implements BoundPolicy {
         argv = Object.freeze((args.argv as string[]).slice());
       }
       if (soft === undefined && t.commands !== undefined && !matchesAny(t.commands, argv)) {
-        soft = D.deny('command_not_permitted', `command not permitted in phase ${a.phase}: ${argv.join(' ')}`, path, argv);
+        soft = D.deny('command_not_permitted', `command not permitted in phase ${a.phase}: ${argv.join(' ')} — allowed: ${t.allowedCommands}`, path, argv);
         if (this.strict) return soft;
       }
     }
@@ -160,7 +162,9 @@ class Policy implements BoundPolicy {
   private globRefusal(t: BoundTool, path: string): Decision | undefined {
     if (!t.spec.globbed) return undefined;
     if (t.deny?.test(path) === true) return D.deny('path_not_permitted', `path denied in phase ${this.assignment.phase}: ${path}`, path);
-    if (t.allow !== undefined && !t.allow.test(path)) return D.deny('path_not_permitted', `path not permitted in phase ${this.assignment.phase}: ${path}`, path);
+    if (t.allow !== undefined && !t.allow.test(path)) {
+      return D.deny('path_not_permitted', `path not permitted in phase ${this.assignment.phase}: ${path} — allowed: ${t.allowedPaths}`, path);
+    }
     return undefined;
   }
 }

@@ -16,6 +16,15 @@ export interface BoundTool {
   readonly allow: RegExp | undefined;
   readonly deny: RegExp | undefined;
   readonly commands: readonly CommandPattern[] | undefined;
+  /** What the phase allows, for refusal messages (`— allowed: …`): an agent should learn the legal move. */
+  readonly allowedPaths: string;
+  readonly allowedCommands: string;
+}
+
+/** At most `max` items, then how many more: a message stays one readable line. */
+function listed(items: readonly string[], max = 8): string {
+  if (items.length === 0) return 'none';
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')}, … (${items.length - max} more)`;
 }
 
 /** A RegExp that matches nothing: an explicit empty `paths: []` allows no path. */
@@ -26,8 +35,9 @@ export function bindTools(phase: CompiledPhase, values: TemplateValues): Readonl
   for (const [name, spec] of TOOL_SPECS) {
     const c = phase.constraints.get(name);
     let phaseDenial: Decision | undefined;
-    if (phase.forbidden.has(name)) phaseDenial = deny('tool_forbidden', `${name} is forbidden in phase ${phase.name}`);
-    else if (!phase.allowed.has(name)) phaseDenial = deny('tool_not_allowed', `${name} is not allowed in phase ${phase.name}`);
+    const allowedTools = `allowed in ${phase.name}: ${listed([...phase.allowed].filter((t) => !phase.forbidden.has(t)).sort(), 12)}`;
+    if (phase.forbidden.has(name)) phaseDenial = deny('tool_forbidden', `${name} is forbidden in phase ${phase.name} — ${allowedTools}`);
+    else if (!phase.allowed.has(name)) phaseDenial = deny('tool_not_allowed', `${name} is not allowed in phase ${phase.name} — ${allowedTools}`);
     tools.set(name, {
       spec,
       phaseDenial,
@@ -36,6 +46,8 @@ export function bindTools(phase: CompiledPhase, values: TemplateValues): Readonl
       allow: c?.paths === undefined ? undefined : (compileGlobs(c.paths, values, false) ?? NOTHING),
       deny: c === undefined ? undefined : compileGlobs(c.deny, values, true),
       commands: c?.commands,
+      allowedPaths: listed(c?.paths ?? []),
+      allowedCommands: listed((c?.commands ?? []).map((p) => p.source)),
     });
   }
   return tools;

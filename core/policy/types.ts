@@ -8,6 +8,8 @@ export interface Assignment {
   readonly workflow: string;
   readonly phase: string;
   readonly epoch: number;
+  /** The phase visit the token grants (its `visit` claim); evidence is recorded under it. */
+  readonly visit?: number;
 }
 
 export interface ToolCall {

@@ -9,13 +9,21 @@ export interface PhaseClaims {
   readonly epoch: number;
   /** sha256 of the canonical contract. */
   readonly contract: string;
+  /**
+   * The task's visit counter (transitions applied so far) when it entered `phase`: evidence
+   * belongs to one visit, so a token of an earlier visit of the same phase is superseded.
+   * Always issued by the coordinator; absent only in tokens of an older coordinator.
+   */
+  readonly visit?: number;
+  /** sha256 digest of the evidence that passed the gate into `phase` (absent if no gate led here). */
+  readonly evidence?: string;
   readonly iat: number;
   readonly exp: number;
   readonly jti: string;
 }
 
 /** What the coordinator decides; the issuer adds iss/aud/iat/exp/jti. */
-export type PhaseGrant = Pick<PhaseClaims, 'sub' | 'task_id' | 'phase' | 'allowed_tools' | 'epoch' | 'contract'>;
+export type PhaseGrant = Pick<PhaseClaims, 'sub' | 'task_id' | 'phase' | 'allowed_tools' | 'epoch' | 'contract' | 'visit' | 'evidence'>;
 
 export interface TokenIssuer {
   readonly alg: 'EdDSA' | 'HS256';

@@ -32,6 +32,8 @@ export function claimsFromPayload(p: JWTPayload): PhaseClaims {
   }
   if (typeof p.contract !== 'string') throw bad('contract', 'a string');
   if (!Number.isSafeInteger(p.epoch) || (p.epoch as number) < 0) throw bad('epoch', 'a non-negative integer');
+  if (p.visit !== undefined && (!Number.isSafeInteger(p.visit) || (p.visit as number) < 0)) throw bad('visit', 'a non-negative integer');
+  if (p.evidence !== undefined && (typeof p.evidence !== 'string' || !/^[0-9a-f]{64}$/.test(p.evidence))) throw bad('evidence', 'a sha256 hex digest');
   const tools = p.allowed_tools;
   if (!Array.isArray(tools) || !tools.every((t): t is string => typeof t === 'string')) throw bad('allowed_tools', 'an array of strings');
   for (const claim of ['iat', 'exp'] as const) {
@@ -46,6 +48,8 @@ export function claimsFromPayload(p: JWTPayload): PhaseClaims {
     allowed_tools: Object.freeze([...tools]),
     epoch: p.epoch as number,
     contract: p.contract,
+    ...(p.visit === undefined ? {} : { visit: p.visit as number }),
+    ...(p.evidence === undefined ? {} : { evidence: p.evidence as string }),
     iat: p.iat as number,
     exp: p.exp as number,
     jti: p.jti as string,

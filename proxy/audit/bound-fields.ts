@@ -18,15 +18,19 @@ export function boundString(value: string): string | AuditDigest {
   return bytes <= MAX_FIELD_BYTES ? value : { sha256: sha256Hex(value), bytes };
 }
 
-function bounded<T extends string | AuditDigest | null>(value: T): T | string | AuditDigest {
+export function bounded<T extends string | AuditDigest | null>(value: T): T | string | AuditDigest {
   return typeof value === 'string' ? boundString(value) : value;
 }
 
 type Unsealed = Omit<AuditRecord, 'hash'>;
 
+/** A result with its `error` text bounded (the other members are numbers and booleans). */
+export function boundResult(result: Unsealed['result']): Unsealed['result'] {
+  return result === null || typeof result.error !== 'string' ? result : { ...result, error: bounded(result.error) };
+}
+
 /** The record with every free-text field bounded; `args` arrive already bounded by redaction. */
 export function boundFields(r: Unsealed): Unsealed {
-  const result = r.result;
   return {
     ...r,
     call_id: bounded(r.call_id),
@@ -35,6 +39,6 @@ export function boundFields(r: Unsealed): Unsealed {
     phase: bounded(r.phase),
     tool: bounded(r.tool),
     reason: bounded(r.reason),
-    result: result === null || typeof result.error !== 'string' ? result : { ...result, error: bounded(result.error) },
+    result: boundResult(r.result),
   };
 }

@@ -5,7 +5,7 @@ import { AuditFile } from './audit-file.js';
 import { sealRecord } from './chain.js';
 import { readChainHead, type ChainHead } from './chain-head.js';
 import { listAuditFiles } from './files.js';
-import { boundFields } from './bound-fields.js';
+import { boundResult, bounded } from './bound-fields.js';
 import { redactArgsJson } from './redact.js';
 import type { AuditEntry, AuditLog, AuditRecord } from './types.js';
 
@@ -115,21 +115,22 @@ class ChainWriter implements AuditLog {
   /** Exactly the SPEC §9 fields (nothing extra a caller's object may carry), args redacted. */
   private unsealed(entry: AuditEntry, args: unknown, seq: number, prev: string): Omit<AuditRecord, 'hash'> {
     if (!RECORD_TYPES.has(entry.type) || typeof entry.agent_id !== 'string') throw new TypeError('bad audit entry type or agent_id');
-    return boundFields({
+    // Every free-text field bounded (bound-fields.ts), built in one object on the hot path.
+    return {
       seq,
       ts: this.timestamp(),
       type: entry.type,
-      call_id: entry.call_id ?? null,
-      agent_id: entry.agent_id,
-      task_id: entry.task_id ?? null,
-      phase: entry.phase ?? null,
-      tool: entry.tool ?? null,
+      call_id: bounded(entry.call_id ?? null),
+      agent_id: bounded(entry.agent_id),
+      task_id: bounded(entry.task_id ?? null),
+      phase: bounded(entry.phase ?? null),
+      tool: bounded(entry.tool ?? null),
       args,
       decision: entry.decision ?? null,
-      reason: entry.reason ?? null,
-      result: entry.result ?? null,
+      reason: bounded(entry.reason ?? null),
+      result: boundResult(entry.result ?? null),
       duration_us: entry.duration_us ?? null,
       prev,
-    });
+    };
   }
 }

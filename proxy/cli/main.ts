@@ -2,7 +2,10 @@
 /** The `phasegate` executable: dispatches to one module per subcommand. The only place that prints. */
 import { readFileSync } from 'node:fs';
 import { packageRoot } from '../../core/contract/index.js';
+import { setLogDestination } from '../../core/log.js';
 import { HelpRequested, UsageError } from './args.js';
+import { colourWanted } from './colour.js';
+import { prettyDestination } from './log-pretty.js';
 import { terminalText } from './terminal-text.js';
 
 type Command = (argv: string[]) => Promise<number>;
@@ -24,7 +27,14 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
 
 function usage(): string {
   const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
-  return ['usage: phasegate <command> [flags]   (phasegate <command> --help)', '       phasegate --version', '', ...rows].join('\n');
+  return [
+    'usage: phasegate <command> [flags]   (phasegate <command> --help)',
+    '       phasegate --version',
+    '',
+    ...rows,
+    '',
+    'Every command: --log-format json|text (default: text on a terminal, JSON otherwise). NO_COLOR disables colours.',
+  ].join('\n');
 }
 
 /** Each line escaped; continuation lines indented, so no line of a message can pass for phasegate's own. */
@@ -36,7 +46,37 @@ function version(): string {
   return (JSON.parse(readFileSync(`${packageRoot()}/package.json`, 'utf8')) as { version: string }).version;
 }
 
-async function main(argv: string[]): Promise<number> {
+/**
+ * `--log-format json|text` anywhere on the command line (or PHASEGATE_LOG_FORMAT): JSON lines
+ * for machines, readable lines for people. Default: readable on a terminal, JSON otherwise.
+ */
+function takeLogFormat(argv: string[]): string[] | string {
+  const out: string[] = [];
+  let format = process.env.PHASEGATE_LOG_FORMAT;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (arg === '--log-format') format = argv[++i] ?? '';
+    else if (arg.startsWith('--log-format=')) format = arg.slice('--log-format='.length);
+    else out.push(arg);
+  }
+  if (format !== undefined && format !== 'json' && format !== 'text') return `--log-format must be json or text, got "${terminalText(format)}"`;
+  if (format === 'text' || (format === undefined && process.stderr.isTTY === true)) {
+    const colour = colourWanted(process.stderr);
+    setLogDestination(() => prettyDestination({ colour }));
+  }
+  return out;
+}
+
+async function main(all: string[]): Promise<number> {
+  const argv = takeLogFormat(all);
+  if (typeof argv === 'string') {
+    process.stderr.write(`phasegate: ${argv}\n`);
+    return 2;
+  }
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h') {
     process.stdout.write(usage() + '\n');

@@ -26,7 +26,7 @@ export function followDemoEvents(service: CoordinatorService, hooks: DemoEventHo
       hooks.report(`approval ${id} requested: AUTO-APPROVING because this is the demo (a human approves this in real use)`);
       // Decided outside the listener: the event is delivered from inside the engine's commit.
       setImmediate(() => {
-        service.approve(id, AUTO_APPROVAL_NOTE).catch((err: Error) => hooks.report(`auto-approval of ${id} failed: ${err.message}`));
+        service.approve(id, AUTO_APPROVAL_NOTE, 'admin:demo (auto-approval)').catch((err: Error) => hooks.report(`auto-approval of ${id} failed: ${err.message}`));
       });
     }
   });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadContract, packageRoot } from '../../core/contract/index.js';
 import { startCoordinator } from '../../core/coordinator/http/index.js';
+import { buildEvidenceChain, type EvidenceChain } from '../../core/coordinator/evidence-chain.js';
 import type { Logger } from '../../core/log.js';
 import { runAgent } from '../wrapper/index.js';
 import { summarizeAudit, type AuditSummary } from './audit-summary.js';
@@ -30,6 +31,8 @@ export interface DemoSummary {
   readonly exitCodes: Readonly<Record<string, number>>;
   readonly tasks: readonly TaskSummary[];
   readonly audits: readonly AuditSummary[];
+  /** The main task's evidence chain, as `phasegate task show ID --evidence` prints it. */
+  readonly evidence: EvidenceChain | undefined;
 }
 
 const secret = () => randomBytes(32).toString('base64url');
@@ -97,8 +100,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
         .map((t) => summarizeTask(t, contract));
       const audits = await Promise.all(agents.map((a) => summarizeAudit(a.auditDir, a.id)));
       const main = tasks.find((t) => t.id === task.id);
-      const ok = Object.values(exitCodes).every((c) => c === 0) && main?.phases.at(-1) === 'COMPLETE' && audits.every((a) => a.verified);
-      return { ok, seconds: (Date.now() - started) / 1000, root, kept: opts.keep === true, exitCodes, tasks, audits };
+      const record = coordinator.service.getTask(task.id);
+      const evidence = record === undefined ? undefined : buildEvidenceChain(record, (id) => coordinator.service.getTask(id));
+      const ok =
+        Object.values(exitCodes).every((c) => c === 0) &&
+        main?.phases.at(-1) === 'COMPLETE' &&
+        audits.every((a) => a.verified) &&
+        evidence?.problems.length === 0;
+      return { ok, seconds: (Date.now() - started) / 1000, root, kept: opts.keep === true, exitCodes, tasks, audits, evidence };
     } finally {
       await coordinator.close();
     }

@@ -1,3 +1,4 @@
+import { renderEvidenceChain } from '../cli/evidence-render.js';
 import type { DemoSummary } from './demo-run.js';
 
 /** The human-readable summary `phasegate demo` prints on stdout. */
@@ -9,6 +10,7 @@ export function formatSummary(s: DemoSummary): string {
     for (const g of t.gates) lines.push(`  gate passed:   ${g.from} → ${g.to}  ${g.gate} [${g.checks.join(', ')}]`);
     for (const a of t.approvals) lines.push(`  approval:      ${a}: auto-approved by the demo (a human decides this in real use)`);
   }
+  if (s.evidence !== undefined) lines.push('', `the evidence chain (phasegate task show ${s.evidence.task_id} --evidence):`, renderEvidenceChain(s.evidence).trimEnd());
   lines.push('');
   for (const a of s.audits) {
     lines.push(`agent ${a.agentId} (exit ${s.exitCodes[a.agentId] ?? '?'}): ${a.allowed} calls allowed, ${a.denied} denied`);

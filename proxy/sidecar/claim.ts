@@ -44,6 +44,25 @@ export async function adoptClaim(ctx: SidecarContext, res: ClaimResponse): Promi
   return { task: res.task, phase: claims.phase, token: res.phase_token, lease_expires_at: res.lease_expires_at };
 }
 
+/**
+ * The capabilities a claim is made with: the operator's grant, or the part of it the agent
+ * asked for. Attack stopped: an agent declaring `capabilities: ["review"]` to claim (its own)
+ * review task. Asking for a capability the operator did not grant is refused, not ignored,
+ * so a misconfigured reviewer learns why it gets no review task.
+ */
+export function grantedCapabilities(ctx: SidecarContext, asked: readonly string[] | undefined): string[] {
+  if (asked === undefined) return [...ctx.capabilities];
+  const missing = asked.filter((c) => !ctx.capabilities.includes(c));
+  if (missing.length > 0) {
+    throw new PhasegateError(
+      'invalid_params',
+      `capability ${missing.map((c) => JSON.stringify(c)).join(', ')} was not granted to this agent; the operator grants capabilities (phasegate sidecar --capability, phasegate run --capability), granted: ${ctx.capabilities.length === 0 ? 'none' : ctx.capabilities.join(', ')}`,
+      { path: 'capabilities' },
+    );
+  }
+  return [...new Set(asked)];
+}
+
 /** One claim in flight per sidecar: the wrapper and the agent claiming at once get the same task. */
 const claiming = new WeakMap<SidecarContext, Promise<ClaimResult>>();
 
@@ -62,8 +81,14 @@ export function claimTask(ctx: SidecarContext, params: ClaimParams): Promise<Cla
   }
   const inFlight = claiming.get(ctx);
   if (inFlight !== undefined) return inFlight;
+  let capabilities: string[];
+  try {
+    capabilities = grantedCapabilities(ctx, params.capabilities);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   const p = ctx.coordinator
-    .claim({ agent_id: ctx.agentId, ...params })
+    .claim({ agent_id: ctx.agentId, ...(params.task_id === undefined ? {} : { task_id: params.task_id }), capabilities })
     .then((res) => adoptClaim(ctx, res))
     .finally(() => claiming.delete(ctx));
   claiming.set(ctx, p);

@@ -14,6 +14,8 @@ import type { SidecarNotification } from './types.js';
 
 export interface SidecarContext {
   readonly agentId: string;
+  /** Granted by the operator (SidecarOptions.capabilities); never taken from the agent. */
+  readonly capabilities: readonly string[];
   readonly contract: CompiledContract;
   readonly session: Session;
   readonly coordinator: CoordinatorClient;

@@ -37,6 +37,7 @@ export async function describeContract(ctx: SidecarContext, params: unknown): Pr
     constraints,
     protected: ctx.contract.protectedGlobs,
     test_globs: workflow.testGlobs,
+    test_config: workflow.testConfig,
     artifacts,
     transitions: outgoing.map((t) => ({ to: t.to, description: t.description, requires_artifacts: t.requiresArtifacts, gate: t.gate ?? null, checks: t.checks, approval: t.approval })),
   };

@@ -63,7 +63,10 @@ export function createCoordinatorClient(opts: CoordinatorClientOptions): Coordin
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
-      throw new PhasegateError('coordinator_unavailable', `coordinator unreachable: ${(err as Error).message}`);
+      // fetch says only "fetch failed": name the URL and the cause (ECONNREFUSED, timeout…).
+      const e = err as Error & { cause?: { code?: string; message?: string } };
+      const cause = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+      throw new PhasegateError('coordinator_unavailable', `coordinator unreachable at ${baseUrl} (${cause}) on ${method} ${path.split('?')[0]}`);
     }
     let payload: unknown;
     try {

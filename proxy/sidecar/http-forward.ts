@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import httpProxy from 'http-proxy';
 import { PhasegateError } from '../../core/errors.js';
 import type { ClaimResponse, TransitionResponse } from '../../core/coordinator/types.js';
-import { adoptClaim, parseClaimParams } from './claim.js';
+import { adoptClaim, grantedCapabilities, parseClaimParams } from './claim.js';
 import type { SidecarContext } from './context.js';
 import { readJsonBody } from './http-body.js';
 import { sendError, sendJson } from './http-reply.js';
@@ -75,7 +75,8 @@ export function createForwarder(ctx: SidecarContext, opts: { coordinatorUrl: str
       const observe: Observer = async (status, reply) => {
         if (status === 200) await adoptClaim(ctx, reply as ClaimResponse);
       };
-      return { body: { ...params, agent_id: ctx.agentId }, observe };
+      // Capabilities too: the operator's grant, narrowed at most by what the agent asked for.
+      return { body: { ...(params.task_id === undefined ? {} : { task_id: params.task_id }), capabilities: grantedCapabilities(ctx, params.capabilities), agent_id: ctx.agentId }, observe };
     }
     const obj = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
     if (route === 'POST /api/v1/tokens/refresh') {
@@ -88,11 +89,12 @@ export function createForwarder(ctx: SidecarContext, opts: { coordinatorUrl: str
     // Transition: token checked locally, evidence replaced with our own.
     const params = parseTransitionParams({ token: obj.phase_token, target_phase: obj.target_phase, artifacts: obj.artifacts });
     const claims = await sessionClaims(ctx, params.token);
-    const body = { current_phase: claims.phase, target_phase: params.target_phase, phase_token: params.token, artifacts: params.artifacts, evidence: await collectEvidence(ctx) };
+    const evidence = await collectEvidence(ctx);
+    const body = { current_phase: claims.phase, target_phase: params.target_phase, phase_token: params.token, artifacts: params.artifacts, evidence };
     return {
       body,
       observe: async (status, reply) => {
-        if (status === 200) await adoptTransition(ctx, claims.phase, params.target_phase, reply as TransitionResponse, body.evidence);
+        if (status === 200) await adoptTransition(ctx, claims.phase, params.target_phase, reply as TransitionResponse, evidence);
         const reason = (reply as { error?: { reason?: string } } | undefined)?.error?.reason;
         if (reason === 'lease_lost' || reason === 'task_not_claimed') loseLease(ctx, 'coordinator refused the claim');
       },
@@ -116,7 +118,7 @@ export function createForwarder(ctx: SidecarContext, opts: { coordinatorUrl: str
     req.headers = headers as IncomingMessage['headers'];
     if (prepared.observe !== undefined) observers.set(req, prepared.observe);
     proxy.web(req, res, { buffer: Readable.from([text]) }, () => {
-      if (!res.headersSent) sendError(res, new PhasegateError('coordinator_unavailable', 'coordinator unreachable'));
+      if (!res.headersSent) sendError(res, new PhasegateError('coordinator_unavailable', `coordinator unreachable at ${opts.coordinatorUrl}`));
     });
   };
 

@@ -28,8 +28,15 @@ export class Session {
   policy: BoundPolicy | undefined;
   leaseExpiresAt: string | undefined;
   readonly testRuns: TestRunEvidence[] = [];
-  /** Files locked by a `lock_tests` transition of this task: read-only inside the command sandbox. */
+  /**
+   * The files of the task's test lock (every file test_globs or test_config matched when the
+   * lock was taken), or empty before the task is locked: read-only inside the command sandbox
+   * (SPEC §11, tool-exec.ts `confinement`). Set from the claimed task's `test_lock`, and by our
+   * own lock_tests transition (lockTests).
+   */
   lockedTests: readonly string[] = [];
+  /** A lock_tests transition parked for approval: its files become the lock when the task reaches `to`. */
+  #pendingLock: { to: string; files: readonly string[] } | undefined;
 
   constructor(
     private readonly contract: CompiledContract,
@@ -44,21 +51,35 @@ export class Session {
     // Runs of another task or claim are not evidence for this one (phase names and epochs repeat across tasks).
     if (this.task?.id !== task.id || this.assignment?.epoch !== claims.epoch) this.testRuns.length = 0;
     this.task = task;
-    this.lockedTests = Object.keys(task.test_lock ?? {});
+    this.lockedTests = task.test_lock === null ? [] : Object.keys(task.test_lock).sort();
+    this.#pendingLock = undefined;
     this.leaseExpiresAt = leaseExpiresAt;
     this.state = task.status === 'paused' ? 'paused' : 'active';
-    this.bind(claims.phase, claims.epoch, token);
+    this.bind(claims.phase, claims.epoch, claims.visit, token);
   }
 
   /** The task moved to `phase` (our transition, or an approval landing) and `token` is its token. */
   advance(claims: PhaseClaims, token: string, at: string, approvalId?: string): void {
     const from = this.assignment?.phase ?? null;
-    this.bind(claims.phase, claims.epoch, token);
+    this.bind(claims.phase, claims.epoch, claims.visit, token);
+    if (this.#pendingLock?.to === claims.phase) {
+      this.lockedTests = this.#pendingLock.files;
+      this.#pendingLock = undefined;
+    }
     if (this.task === undefined || from === claims.phase) return;
     const entry: HistoryEntry = { from, to: claims.phase, at, agent_id: this.agentId, artifacts: {}, ...(approvalId === undefined ? {} : { approval_id: approvalId }) };
     const terminal = this.isTerminal(claims.phase);
     if (terminal) this.state = 'done';
-    this.task = { ...this.task, phase: claims.phase, epoch: claims.epoch, status: terminal ? 'completed' : 'claimed', pending_approval_id: null, history: [...this.task.history, entry] };
+    this.task = {
+      ...this.task,
+      phase: claims.phase,
+      epoch: claims.epoch,
+      ...(claims.visit === undefined ? {} : { visit: claims.visit }),
+      phase_evidence: claims.evidence ?? null,
+      status: terminal ? 'completed' : 'claimed',
+      pending_approval_id: null,
+      history: [...this.task.history, entry],
+    };
   }
 
   /**
@@ -71,15 +92,11 @@ export class Session {
     if (a === undefined || this.task === undefined || token === undefined) return;
     const entry: HistoryEntry = { from: a.phase, to: phase, at, agent_id: this.agentId, artifacts: {}, ...(approvalId === undefined ? {} : { approval_id: approvalId }) };
     this.task = { ...this.task, phase, status: 'completed', claim: null, pending_approval_id: null, history: [...this.task.history, entry] };
-    this.bind(phase, a.epoch, token);
+    this.bind(phase, a.epoch, a.visit, token);
     this.state = 'done';
   }
 
   /** Our transition from → to was applied with these test hashes; a `lock_tests` trigger locked them. */
-  noteTransition(from: string, to: string, testHashes: Readonly<Record<string, string>>): void {
-    const t = this.workflow()?.transitions.find((x) => x.from === from && x.to === to);
-    if (t?.lockTests === true) this.lockedTests = Object.keys(testHashes);
-  }
 
   isTerminal(phase: string): boolean {
     return this.workflow()?.terminalPhases.has(phase) === true;
@@ -112,6 +129,13 @@ export class Session {
     return this.assignment === undefined ? undefined : this.contract.workflows.get(this.assignment.workflow);
   }
 
+  /** Our transition took the test lock (now, or once an approval lands in `to`). */
+  lockTests(files: readonly string[], to?: string): void {
+    const sorted = [...files].sort();
+    if (to === undefined) this.lockedTests = sorted;
+    else this.#pendingLock = { to, files: sorted };
+  }
+
   recordTestRun(run: TestRunEvidence): void {
     this.testRuns.push(run);
     if (this.testRuns.length > MAX_TEST_RUNS) this.testRuns.splice(0, this.testRuns.length - MAX_TEST_RUNS);
@@ -123,13 +147,15 @@ export class Session {
     return this.testRuns.filter((r) => r.epoch === epoch);
   }
 
-  private bind(phase: string, epoch: number, token: string): void {
+  private bind(phase: string, epoch: number, visit: number | undefined, token: string): void {
     const task = this.task;
     if (task === undefined) return;
-    const changed = this.assignment?.phase !== phase || this.assignment.epoch !== epoch || this.policy === undefined;
+    const a = this.assignment;
+    const changed = a?.phase !== phase || a.epoch !== epoch || a.visit !== visit || this.policy === undefined;
     this.token = token;
     if (!changed) return;
-    this.assignment = { agentId: this.agentId, taskId: task.id, workflow: task.workflow, phase, epoch };
+    // `visit` comes from the signed token: runs are recorded under it and only count in that visit.
+    this.assignment = { agentId: this.agentId, taskId: task.id, workflow: task.workflow, phase, epoch, ...(visit === undefined ? {} : { visit }) };
     // Rebound on every phase or epoch change: decide() trusts the assignment it was bound with.
     this.policy = bindPolicy(this.contract, this.assignment, { contractPaths: this.contractPaths, ...(this.mode !== undefined && { mode: this.mode }) });
   }

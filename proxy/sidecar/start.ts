@@ -60,6 +60,9 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
   }
   if (typeof opts.agentId !== 'string' || opts.agentId === '') throw new TypeError('"agentId" must be a non-empty string');
   if (opts.host !== undefined && opts.host !== '127.0.0.1') throw new TypeError('"host" must be 127.0.0.1');
+  if (opts.capabilities !== undefined && !(Array.isArray(opts.capabilities) && opts.capabilities.every((c) => typeof c === 'string' && c !== ''))) {
+    throw new TypeError('"capabilities" must be an array of non-empty strings');
+  }
   const env = opts.env ?? process.env;
   const now = opts.now ?? Date.now;
   const logger = opts.logger ?? createLogger('sidecar');
@@ -92,6 +95,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
   let lastCheckpointSeq = -1;
   const ctx: SidecarContext = {
     agentId: opts.agentId,
+    capabilities: [...new Set(opts.capabilities ?? [])],
     contract,
     session: new Session(contract, opts.agentId, mode, contractPaths),
     coordinator,

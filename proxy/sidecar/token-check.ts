@@ -43,8 +43,9 @@ export async function sessionClaims(ctx: SidecarContext, token: unknown, check: 
   const a = s.assignment;
   if (a === undefined) throw new PhasegateError('no_task', 'no task claimed');
   if (claims.sub !== a.agentId || claims.task_id !== a.taskId) throw new PhasegateError('token_wrong_task', 'token is for another task or agent');
-  if (claims.epoch !== a.epoch || (claims.phase !== a.phase && check.allowEarlierPhase !== true)) {
-    throw new PhasegateError('token_superseded', 'token is from an earlier phase or claim');
+  const earlier = claims.phase !== a.phase || (a.visit !== undefined && claims.visit !== a.visit);
+  if (claims.epoch !== a.epoch || (earlier && check.allowEarlierPhase !== true)) {
+    throw new PhasegateError('token_superseded', 'token is from an earlier phase, visit or claim');
   }
   return claims;
 }

@@ -7,7 +7,7 @@ import { PhasegateError } from '../../core/errors.js';
 import { verifyCached } from '../../core/tokens/index.js';
 import type { PhaseClaims } from '../../core/tokens/types.js';
 import type { BoundPolicy, Decision, ToolCall } from '../../core/policy/types.js';
-import type { AuditEntry } from '../audit/types.js';
+import type { AuditEntry, AuditRecord } from '../audit/types.js';
 import type { SidecarContext } from './context.js';
 import { wireReasonOf } from './rpc-errors.js';
 import { toolCallProblem } from './params.js';
@@ -49,21 +49,21 @@ async function decided(ctx: SidecarContext, callId: string, p: Params, claims: P
   const policy = ctx.session.policy;
   if (policy === undefined) return refuse(ctx, callId, p, refusal('no_task', 'no task claimed'));
   const d = policy.decide(claims, p as ToolCall, nowSec);
-  await appendOrRefuse(ctx, callRecord(ctx, callId, p, d.decision, d.reason ?? null));
+  const record = await appendOrRefuse(ctx, callRecord(ctx, callId, p, d.decision, d.reason ?? null));
   if (d.decision === 'deny') {
     const reason = d.reason ?? 'tool_not_allowed';
     ctx.logger.info({ event: 'tool_call_denied', call_id: callId, tool: logName(p.tool), reason }, 'tool_call_denied');
     throw refusal(reason, d.message ?? reason, d.path === undefined ? undefined : { path: d.path });
   }
   if (ctx.logger.isLevelEnabled('debug')) ctx.logger.debug({ event: 'tool_call_allowed', call_id: callId, tool: p.tool, decision: d.decision }, 'tool_call_allowed');
-  return run(ctx, callId, policy, p, d, claims, nowSec);
+  return run(ctx, callId, record?.seq ?? 0, policy, p, d, claims, nowSec);
 }
 
-async function run(ctx: SidecarContext, callId: string, policy: BoundPolicy, p: Params, d: Decision, claims: PhaseClaims, nowSec: number): Promise<unknown> {
+async function run(ctx: SidecarContext, callId: string, callSeq: number, policy: BoundPolicy, p: Params, d: Decision, claims: PhaseClaims, nowSec: number): Promise<unknown> {
   const tool = p.tool as string;
   const t0 = performance.now();
   try {
-    const done = await executeTool(ctx, policy, tool, p.args as Readonly<Record<string, unknown>>, d, { id: callId, tool, claims, nowSec });
+    const done = await executeTool(ctx, policy, tool, p.args as Readonly<Record<string, unknown>>, d, { id: callId, seq: callSeq, tool, claims, nowSec });
     await appendResult(ctx, callId, policy, tool, done.result, t0);
     return done.value;
   } catch (err) {
@@ -107,10 +107,10 @@ function callRecord(ctx: SidecarContext, callId: string, p: Params, decision: De
   };
 }
 
-/** Fail closed: no record, no execution (the agent sees -32004). */
-async function appendOrRefuse(ctx: SidecarContext, entry: AuditEntry): Promise<void> {
+/** Fail closed: no record, no execution (the agent sees -32004). Returns the record written (its seq names a test run). */
+async function appendOrRefuse(ctx: SidecarContext, entry: AuditEntry): Promise<AuditRecord | undefined> {
   try {
-    await ctx.audit.append(entry);
+    return await ctx.audit.append(entry);
   } catch (err) {
     ctx.logger.error({ event: 'audit_append_failed', err: (err as Error).message }, 'audit_append_failed');
     throw new PhasegateError('audit_unavailable', 'the audit record could not be written; nothing was executed');

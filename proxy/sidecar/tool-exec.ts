@@ -48,11 +48,17 @@ async function settle(ctx: SidecarContext, policy: BoundPolicy, call: CommandCal
   return settleChanges(ctx, policy, call, pending);
 }
 
+/** The call being executed: a sandboxed command's changes are decided under it, and a test run is named by its audit record (id, seq). */
+export interface ToolCallRef extends CommandCall {
+  /** seq of the call's audit `call` record. */
+  readonly seq: number;
+}
+
 /**
  * `decision` is allow or would_deny; its `path`/`argv` are the normalized values decide() produced.
  * `call` (audit id and claims) is what a sandboxed command's changes are decided and audited under.
  */
-export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool: string, args: Args, decision: Decision, call?: CommandCall): Promise<Executed> {
+export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool: string, args: Args, decision: Decision, call?: ToolCallRef): Promise<Executed> {
   const ws = ctx.workspace;
   const path = decision.path ?? '.';
   const recheck = realPathCheck(ctx, policy, tool);
@@ -86,12 +92,19 @@ export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool
       const timeoutMs = typeof args.timeout_ms === 'number' ? args.timeout_ms : undefined;
       const argv = decision.argv;
       const confine = confinement(ctx, policy);
-      // Sidecar-wide: however many connections ask, at most limits.maxCommands run at once.
-      const { pending, ...r } = await ctx.commands.run(() => ws.runCommand(argv, timeoutMs === undefined ? { cwd: path, confine } : { cwd: path, timeoutMs, confine }));
-      const changes = await settle(ctx, policy, call, pending);
-      const value = changes === undefined ? r : { ...r, changes };
-      noteAppliedChanges(ctx, value);
-      return { value, result: { ok: true, exit_code: r.exit_code } };
+      try {
+        // Sidecar-wide: however many connections ask, at most limits.maxCommands run at once.
+        const { pending, ...r } = await ctx.commands.run(() => ws.runCommand(argv, timeoutMs === undefined ? { cwd: path, confine } : { cwd: path, timeoutMs, confine }));
+        const changes = await settle(ctx, policy, call, pending);
+        const value = changes === undefined ? r : { ...r, changes };
+        noteAppliedChanges(ctx, value);
+        return { value, result: { ok: true, exit_code: r.exit_code } };
+      } finally {
+        // Unsandboxed, a command writes the real workspace behind the file tools' back: assume
+        // it changed something, so no earlier green run survives it. Sandboxed, its changes are
+        // applied through the workspace's confined write/delete, which count them.
+        if (!ws.sandboxed) ws.noteExternalChange();
+      }
     }
     case 'run_tests':
       return runTests(ctx, policy, call);
@@ -100,17 +113,43 @@ export async function executeTool(ctx: SidecarContext, policy: BoundPolicy, tool
   }
 }
 
-/** The contract's test command, never the agent's: its result is evidence for the gates. */
-async function runTests(ctx: SidecarContext, policy: BoundPolicy, call: CommandCall | undefined): Promise<Executed> {
+/**
+ * The contract's test command, never the agent's: its result is evidence for the gates,
+ * recorded under the token's visit, the audit call that ran it, and the workspace revision
+ * its result holds for. The run's own applied changes (snapshots, caches) are part of its
+ * result (applied before the run is recorded); any other change during the run (a concurrent
+ * write) leaves it at the revision it started from, i.e. already stale.
+ */
+async function runTests(ctx: SidecarContext, policy: BoundPolicy, call: ToolCallRef | undefined): Promise<Executed> {
   const tests = ctx.contract.workflows.get(policy.assignment.workflow)?.tests;
   if (tests === undefined) throw new PhasegateError('tool_failed', 'the workflow declares no test command', { detail: 'no tests.command in the contract' });
-  const { pending, ...run } = await ctx.commands.run(() => ctx.workspace.runTests(tests.argv, { timeoutMs: tests.timeoutMs, confine: confinement(ctx, policy) }));
-  // Applied before the run is recorded: the run's own files (snapshots) do not void its evidence.
+  let before = 0;
+  const { pending, ...run } = await ctx.commands.run(() => {
+    // Read once the run holds its slot: a change made while it waited is before it, not during it.
+    before = ctx.workspace.revision();
+    return ctx.workspace.runTests(tests.argv, { timeoutMs: tests.timeoutMs, confine: confinement(ctx, policy) });
+  });
   const changes = await settle(ctx, policy, call, pending);
   const r = changes === undefined ? run : { ...run, changes };
   noteAppliedChanges(ctx, r);
-  const { phase, epoch } = policy.assignment;
-  ctx.session.recordTestRun({ phase, epoch, exit_code: r.exit_code, passed: r.passed, failed: r.failed, at: new Date(ctx.now()).toISOString() });
+  const after = ctx.workspace.revision();
+  const own = changes?.applied.length ?? 0;
+  const revision = after - before === own ? after : before;
+  const { phase, epoch, visit } = policy.assignment;
+  // A token without a visit (an older coordinator's) names no visit the run could count in.
+  if (visit === undefined || call === undefined) return { value: r, result: { ok: true, exit_code: r.exit_code } };
+  ctx.session.recordTestRun({
+    id: call.id,
+    audit_seq: call.seq,
+    phase,
+    epoch,
+    visit,
+    exit_code: r.exit_code,
+    passed: r.passed,
+    failed: r.failed,
+    revision,
+    at: new Date(ctx.now()).toISOString(),
+  });
   return { value: r, result: { ok: true, exit_code: r.exit_code } };
 }
 

@@ -36,19 +36,33 @@ export function parseTransitionParams(params: unknown): TransitionParams {
  * test runs for the current claim, the hashes of the test files now, and the audit chain head.
  */
 export async function collectEvidence(ctx: SidecarContext): Promise<Evidence> {
-  const globs = ctx.session.workflow()?.testGlobs ?? [];
+  const globs = ctx.session.workflow()?.lockGlobs ?? [];
+  // Read before hashing: a change landing while we hash makes the runs stale, never fresh.
+  const workspaceRevision = ctx.workspace.revision();
+  const scan = globs.length === 0 ? { hashes: {}, links: [] } : await ctx.workspace.hashFiles(globs);
   return {
     test_runs: ctx.session.currentTestRuns(),
-    test_hashes: globs.length === 0 ? {} : await ctx.workspace.hashFiles(globs),
+    test_hashes: scan.hashes,
+    test_links: scan.links,
+    workspace_revision: workspaceRevision,
     audit_head: ctx.audit.head(),
     files_changed: changedFiles(ctx),
   };
 }
 
+/** A transition of ours that takes the test lock: the sandbox mounts those files read-only from then on. */
+function noteLock(ctx: SidecarContext, from: string, to: string, evidence: Evidence, res: TransitionResponse): void {
+  const tr = ctx.session.workflow()?.transitionIndex.get(`${from}->${to}`);
+  if (tr?.lockTests !== true) return;
+  const files = Object.keys(evidence.test_hashes);
+  if (res.allowed) ctx.session.lockTests(files);
+  else if (res.status === 'awaiting_approval') ctx.session.lockTests(files, to);
+}
+
 /** Adopts the coordinator's answer to a transition of ours (also used by the HTTP forwarder). */
-export async function adoptTransition(ctx: SidecarContext, from: string, to: string, res: TransitionResponse, evidence?: Evidence): Promise<TransitionResult> {
+export async function adoptTransition(ctx: SidecarContext, from: string, to: string, res: TransitionResponse, sent?: Evidence): Promise<TransitionResult> {
+  if (sent !== undefined) noteLock(ctx, from, to, sent, res);
   if (res.allowed) {
-    if (evidence !== undefined) ctx.session.noteTransition(from, to, evidence.test_hashes);
     if (typeof res.new_token !== 'string') throw new PhasegateError('coordinator_unavailable', 'coordinator allowed the transition without a token');
     const claims = await verifyCached(ctx.cache, ctx.verifier, res.new_token, Math.floor(ctx.now() / 1000));
     const a = ctx.session.assignment;

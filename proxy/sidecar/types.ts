@@ -38,6 +38,11 @@ export interface SidecarOptions {
   /** Max in-flight calls per agent connection before reading pauses (default 32). */
   maxInFlight?: number;
   /**
+   * What the operator lets this agent do (`phasegate sidecar --capability review`): the only
+   * capabilities claims are made with. An agent may ask for fewer in `task.claim`, never more.
+   */
+  capabilities?: readonly string[];
+  /**
    * SPEC §11: 'on' (default, or PHASEGATE_SANDBOX from `env`) runs run_command / run_tests in
    * the command sandbox and refuses them with sandbox_unavailable where none can be made;
    * 'off' runs them on the host (warned, and recorded in the audit `session` record).

@@ -4,11 +4,26 @@ import { readVerified } from './safe-read.js';
 import { unlinkVerified, writeVerified } from './safe-write.js';
 import { toolFailed } from './tool-errors.js';
 import type { RealPathCheck } from './types.js';
+import type { WorkspaceRevision } from './workspace-revision.js';
 
 export interface FileToolLimits {
   readonly root: string;
   /** Largest file read_file/edit_file will load (a reply must fit a frame). */
   readonly maxFileBytes: number;
+  /** Bumped by every write, edit and delete below (workspace-revision.ts says why here). */
+  readonly revision: WorkspaceRevision;
+}
+
+/**
+ * Runs a change and counts it, whether it succeeded or not: a failed rename may still have
+ * created a folder, and counting one change too many only makes a test run stale early.
+ */
+async function counted<T>(l: FileToolLimits, change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } finally {
+    l.revision.bump();
+  }
 }
 
 export async function readFileTool(
@@ -30,14 +45,16 @@ export async function writeFileTool(
   const target = await resolveForCreate(l.root, path, recheck);
   const data = Buffer.from(content, 'utf8');
   recheck(target.rel); // again, right before the write: the sidecar's phase fence lives in recheck
-  await writeVerified(l.root, target, data);
+  await counted(l, () => writeVerified(l.root, target, data));
   return { bytes: data.length };
 }
 
 /** A sandboxed command's new file: bytes as they are (binary snapshots too), confined like write_file. */
 export async function writeBytesTool(l: FileToolLimits, path: string, data: Uint8Array, mode: number | undefined, recheck: RealPathCheck): Promise<{ bytes: number }> {
   const target = await resolveForCreate(l.root, path, recheck);
-  await writeVerified(l.root, target, data, mode);
+  recheck(target.rel);
+  // The sandbox's apply step for a command's changed files: counted like any write.
+  await counted(l, () => writeVerified(l.root, target, data, mode));
   return { bytes: data.length };
 }
 
@@ -59,14 +76,14 @@ export async function editFileTool(
   const edited = text.slice(0, at) + newText + text.slice(at + oldText.length);
   // The same real target, written the safe way (no parent folders to create).
   recheck(target.rel);
-  await writeVerified(l.root, { ...target, missingDirs: [] }, Buffer.from(edited, 'utf8'));
+  await counted(l, () => writeVerified(l.root, { ...target, missingDirs: [] }, Buffer.from(edited, 'utf8')));
   return { replacements: 1 };
 }
 
 export async function deleteFileTool(l: FileToolLimits, path: string, recheck: RealPathCheck): Promise<{ deleted: true }> {
   const target = await resolveEntry(l.root, path, recheck);
   recheck(target.rel);
-  await unlinkVerified(target);
+  await counted(l, () => unlinkVerified(target));
   return { deleted: true };
 }
 

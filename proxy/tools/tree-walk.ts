@@ -23,8 +23,11 @@ export interface TreeEntry {
   readonly isLink: boolean;
 }
 
-/** Regular files and symlinks under `startAbs`, sorted by relative path. */
-export async function walkTree(root: string, startAbs: string): Promise<TreeEntry[]> {
+/**
+ * Regular files and symlinks under `startAbs`, sorted by relative path. `skip` names the
+ * folders not entered (default SKIPPED_FOLDERS; the test lock passes an empty set).
+ */
+export async function walkTree(root: string, startAbs: string, skip: ReadonlySet<string> = SKIPPED_FOLDERS): Promise<TreeEntry[]> {
   const out: TreeEntry[] = [];
   const stack = [startAbs];
   for (let dir = stack.pop(); dir !== undefined; dir = stack.pop()) {
@@ -39,7 +42,7 @@ export async function walkTree(root: string, startAbs: string): Promise<TreeEntr
     for (const e of entries) {
       const abs = join(dir, e.name);
       if (e.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(e.name)) stack.push(abs);
+        if (!skip.has(e.name)) stack.push(abs);
       } else if (e.isFile() || e.isSymbolicLink()) {
         out.push({ abs, rel: toRel(root, abs), isLink: e.isSymbolicLink() });
       }

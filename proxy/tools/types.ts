@@ -38,8 +38,18 @@ export interface Workspace {
   runTests(argv: readonly string[], opts: { timeoutMs: number; confine?: CommandConfinement }): Promise<TestResult & Sandboxed>;
   /** write_file for bytes (a sandboxed command's file): same confinement; `mode` keeps a new script executable. */
   writeBytes(path: string, data: Uint8Array, mode: number | undefined, recheck: RealPathCheck): Promise<{ bytes: number }>;
-  /** sha256 of every file under the root matching the globs (sorted keys). */
-  hashFiles(globs: readonly string[]): Promise<Record<string, string>>;
+  /** sha256 of every regular file under the root matching the globs, at any depth, and the symlinks they match. */
+  hashFiles(globs: readonly string[]): Promise<TestLockScan>;
+  /** The workspace revision: changes applied so far through this workspace (workspace-revision.ts). */
+  revision(): number;
+  /** Counts a change made outside the file tools (a command run without the sandbox wrote the workspace directly). */
+  noteExternalChange(): void;
+}
+
+/** What the test lock sees: path → sha256 for regular files, and the matched paths that are symlinks. */
+export interface TestLockScan {
+  readonly hashes: Record<string, string>;
+  readonly links: string[];
 }
 
 /** What the phase says about a sandboxed command. */

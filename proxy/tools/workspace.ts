@@ -10,9 +10,10 @@ import { withGitSafety } from './git-safety.js';
 import { hashFiles } from './hash-files.js';
 import { resolveExisting } from './path-confinement.js';
 import { execute } from './run-command.js';
-import { parseTestCounts } from './test-counts.js';
+import { readTestCounts } from './test-counts/index.js';
 import { toolFailed } from './tool-errors.js';
 import type { CommandConfinement, PendingChanges, Workspace } from './types.js';
+import { WorkspaceRevision } from './workspace-revision.js';
 
 export interface WorkspaceOptions {
   /** Per-stream cap on command output (default 1 MiB); past it `truncated: true`. */
@@ -55,7 +56,8 @@ export async function createWorkspace(root: string, opts: WorkspaceOptions = {})
   if (realRoot === undefined || !(await stat(realRoot)).isDirectory()) throw new TypeError(`root is not a folder: ${root}`);
   const logger = opts.logger ?? createLogger('tools');
   const env = scrubEnv(opts.env ?? process.env, opts.keepEnv);
-  const limits: FileToolLimits = { root: realRoot, maxFileBytes };
+  const revision = new WorkspaceRevision();
+  const limits: FileToolLimits = { root: realRoot, maxFileBytes, revision };
 
   /** Confinement refusals are logged here once; the sidecar audits the call itself. */
   const logged = async <T>(path: string, op: Promise<T>): Promise<T> => {
@@ -106,10 +108,15 @@ export async function createWorkspace(root: string, opts: WorkspaceOptions = {})
     },
     async runTests(argv, o) {
       const r = await run(argv, '.', o.timeoutMs, o.confine);
-      const counts = parseTestCounts(r.tail, r.exit_code);
-      const result = { exit_code: r.exit_code, ...counts, duration_ms: r.duration_ms, output: r.combined };
+      // The tail holds the closing summary; a long JSON report may start before it, so the
+      // capped head of the output is read when the tail alone names no runner.
+      const tail = readTestCounts(r.tail);
+      const { passed, failed } = tail.runner === null ? readTestCounts(r.combined) : tail;
+      const result = { exit_code: r.exit_code, passed, failed, duration_ms: r.duration_ms, output: r.combined };
       return r.pending === undefined ? result : { ...result, pending: r.pending };
     },
     hashFiles: (globs) => hashFiles(realRoot, globs, maxFileBytes),
+    revision: () => revision.value,
+    noteExternalChange: () => revision.bump(),
   };
 }

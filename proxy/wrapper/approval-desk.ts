@@ -70,27 +70,41 @@ export function startApprovalDesk(opts: ApprovalDeskOptions): ApprovalDesk {
     const cancel = new AbortController();
     current = { id, cancel };
     const signal = AbortSignal.any([cancel.signal, abort.signal]);
-    const rl = createInterface({ input: opts.input ?? process.stdin, output: out, terminal: false });
+    const rl = createInterface({ input: opts.input ?? process.stdin, terminal: false });
+    // Lines are buffered by the iterator: answers typed (or piped) ahead of a question are kept.
+    const lines = rl[Symbol.asyncIterator]();
+    const aborted = new Promise<never>((_, reject) => {
+      const fail = () => reject(Object.assign(new Error('question withdrawn'), { name: 'AbortError' }));
+      if (signal.aborted) fail();
+      else signal.addEventListener('abort', fail, { once: true });
+    });
+    aborted.catch(() => undefined);
+    const question = async (text: string): Promise<string> => {
+      out.write(text);
+      const next = await Promise.race([lines.next(), aborted]);
+      if (next.done === true) throw Object.assign(new Error('input closed'), { name: 'AbortError' });
+      return String(next.value).trim();
+    };
     try {
       for (;;) {
-        const answer = (await rl.question(`approve ${id}? [a]pprove / [r]eject / [s]kip (decide elsewhere): `, { signal })).trim().toLowerCase();
+        const answer = (await question(`approve ${id}? [a]pprove / [r]eject / [s]kip (decide elsewhere): `)).toLowerCase();
         if (answer === 's' || answer === 'skip') return;
         if (answer === 'a' || answer === 'approve') {
-          const note = (await rl.question('note (optional): ', { signal })).trim();
+          const note = await question('note (optional): ');
           current = undefined;
           await decide(() => service.approve(id, note === '' ? undefined : note, opts.operator), `approved ${id}`);
           return;
         }
         if (answer === 'r' || answer === 'reject') {
           let reason = '';
-          while (reason === '') reason = (await rl.question('reason (the agent reads it): ', { signal })).trim();
+          while (reason === '') reason = await question('reason (the agent reads it): ');
           current = undefined;
           await decide(() => service.reject(id, reason, opts.operator), `rejected ${id}`);
           return;
         }
       }
     } catch (err) {
-      // Decided elsewhere (another shell) or the run is ending: the question just goes away.
+      // Decided elsewhere (another shell), input closed, or the run is ending: the question goes away.
       if ((err as Error).name !== 'AbortError') throw err;
     } finally {
       current = undefined;

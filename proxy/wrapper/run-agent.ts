@@ -126,6 +126,8 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
       auditDir: opts.auditDir ?? state!.auditDir,
       sandbox,
       ...(opts.agentSandbox?.launcher !== undefined && { sandboxOptions: { launcher: opts.agentSandbox.launcher } }),
+      // The operator's grant (--capability): the sidecar claims with it, whatever the agent asks for.
+      ...(opts.capabilities !== undefined && { capabilities: [...opts.capabilities] }),
       logger: opts.logger,
     });
     const ours = sidecar;
@@ -133,10 +135,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<number> {
     // Notifications carry agent-influenced text (a rejection's reason…): escaped for the terminal.
     sidecar.onNotification((method, params) => opts.report(terminalText(`${method} ${JSON.stringify(params, redactToken)}`)));
 
-    const claim = await sidecar.claim({
-      ...(opts.taskId !== undefined && { task_id: opts.taskId }),
-      ...(opts.capabilities !== undefined && { capabilities: [...opts.capabilities] }),
-    });
+    const claim = await sidecar.claim({ ...(opts.taskId !== undefined && { task_id: opts.taskId }) });
     opts.report(`claimed ${terminalText(claim.task.id)} "${terminalText(claim.task.title)}" in ${terminalText(claim.phase)} as ${terminalText(agentId)}`);
 
     if (embedded !== undefined) {

@@ -33,8 +33,9 @@ describe('the default contract (SPEC §8)', () => {
     expect(contract.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(contract.enforcement).toBe('strict');
     expect(contract.protectedGlobs).toEqual(
-      expect.arrayContaining(['package.json', 'package-lock.json', 'vitest.config.*', 'agent_workflow.yaml', '.phasegate/**', '.git/**']),
+      expect.arrayContaining(['package.json', 'package-lock.json', '**/vitest.config.*', '**/vite.config.*', '**/jest.config.*', 'agent_workflow.yaml', '.phasegate/**', '.git/**']),
     );
+    expect(wf.maxReviewRounds).toBe(3);
     expect(wf.tests).toEqual({ command: 'npm test', argv: ['npm', 'test'], timeoutMs: 300_000 });
     expect([...wf.phases.keys()]).toEqual(['PLAN', 'TDD', 'IMPL', 'REVIEW', 'COMPLETE']);
     expect(wf.initialPhase).toBe('PLAN');
@@ -61,9 +62,25 @@ describe('the default contract (SPEC §8)', () => {
 
   test('IMPL writes source but never test files', () => {
     expect(permits('IMPL', 'write_file', 'src/a.ts')).toBe(true);
-    for (const path of ['tests/a.ts', 'src/a.test.ts', 'src/deep/b.spec.tsx']) {
+    for (const path of ['tests/a.ts', 'src/a.test.ts', 'src/deep/b.spec.tsx', 'tests/node_modules/helper.js', 'tests/.git/helper.js']) {
       for (const tool of WRITERS) expect(permits('IMPL', tool, path)).toBe(false);
     }
+  });
+
+  test('runner and compiler configs are test_config: locked with the tests, never written in IMPL (issue 10)', () => {
+    const configs = ['vite.config.js', 'vitest.config.ts', 'jest.config.js', 'tsconfig.json', 'tsconfig.build.json', 'babel.config.js', '.babelrc', '.mocharc.json', 'pytest.ini', 'conftest.py', 'tests/conftest.py', 'setup.cfg', 'tox.ini', 'pyproject.toml', 'Cargo.toml', 'go.mod', 'packages/a/vite.config.mjs'];
+    const isConfig = (path: string) => micromatch.isMatch(path, [...wf.testConfig], { dot: true });
+    for (const path of configs) {
+      expect(isConfig(path), path).toBe(true);
+      for (const tool of WRITERS) expect(permits('IMPL', tool, path), `${tool} ${path}`).toBe(false);
+    }
+    // The JS runner configs are protected outright: not even TDD may write them.
+    for (const path of ['vite.config.js', 'vitest.config.ts', 'jest.config.js', 'packages/a/vite.config.mjs']) {
+      expect(micromatch.isMatch(path, [...contract.protectedGlobs], { dot: true }), path).toBe(true);
+    }
+    // Compiler configs and fixtures may be written with the tests.
+    for (const path of ['tsconfig.json', 'conftest.py', '.mocharc.json']) expect(permits('TDD', 'write_file', path), path).toBe(true);
+    expect(wf.lockGlobs).toEqual([...new Set([...wf.testGlobs, ...wf.testConfig])]);
   });
 
   test('REVIEW may only read and run tests; COMPLETE only read', () => {

@@ -107,6 +107,20 @@ describe('phasegate end to end', () => {
     expect(blocked.map((e) => `${e.data.from}->${e.data.to}`)).toContain('TDD->IMPL');
     expect(JSON.stringify(blocked)).toContain('tests_failing');
 
+    // The evidence chain a CI job can check later: red run → lock → green run → review → approval.
+    const show = spawnCli(['task', 'show', task.id, '--evidence', '--coordinator', coordinator.url], { PHASEGATE_ADMIN_KEY: keys.PHASEGATE_ADMIN_KEY });
+    expect(await show.exited, show.output().stderr).toBe(0);
+    const chain = show.output().stdout;
+    for (const link of [/red run +\S+: exit 1, 0 passed, 2 failed/, /test lock +locked 1 file/, /green run +\S+: exit 0, 2 passed, 0 failed/, /review +T-\d+ by reviewer: approve/, /approval +A-\d+ approved/]) {
+      expect(chain).toMatch(link);
+    }
+    expect(chain).toMatch(/audit seq \d+ \(author\)/);
+    expect(chain).not.toMatch(/MISMATCH|BROKEN/);
+    expect(chain).toContain('chain complete');
+    const asJson = spawnCli(['task', 'show', task.id, '--evidence', '--json', '--coordinator', coordinator.url], { PHASEGATE_ADMIN_KEY: keys.PHASEGATE_ADMIN_KEY });
+    expect(await asJson.exited).toBe(0);
+    expect(JSON.parse(asJson.output().stdout).chain.problems).toEqual([]);
+
     for (const agent of ['author', 'reviewer']) {
       const verify = spawnCli(['audit', 'verify', join(root, 'audit', agent)]);
       expect(await verify.exited).toBe(0);

@@ -29,6 +29,9 @@ describe('phasegate demo', () => {
       expect(stdout).toContain(`denied ${reason}`);
     }
     expect(stdout.match(/audit verify .*: ok \d+ records/g)).toHaveLength(2);
+    // The evidence chain of the completed task, as `phasegate task show ID --evidence` prints it.
+    for (const link of ['red run', 'test lock', 'green run', 'review ', 'approval ']) expect(stdout).toMatch(new RegExp(`\\n +${link} `));
+    expect(stdout).toContain('chain complete: red run → test lock → green run → review verdicts → approval');
     expect(stderr).toMatch(/AUTO-APPROVING because this is the demo/);
     expect(Date.now() - started).toBeLessThan(30_000);
   });

@@ -27,6 +27,9 @@ const workflow: CompiledWorkflow = {
     artifact('notes', { type: 'object', properties: { text: { type: 'string' } } }),
   ]),
   testGlobs: [],
+  testConfig: [],
+  lockGlobs: [],
+  maxReviewRounds: 3,
   tests: undefined,
 };
 

@@ -11,9 +11,11 @@ afterEach(async () => {
   c = undefined;
 });
 
+/** A keep-alive connection that has completed one request: the server has certainly counted it. */
 function hold(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const s = connect(port, '127.0.0.1', () => resolve(s));
+    const s = connect(port, '127.0.0.1', () => s.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'));
+    s.once('data', (d) => (String(d).startsWith('HTTP/1.1 200') ? resolve(s) : reject(new Error(String(d)))));
     s.on('error', reject);
     sockets.push(s);
   });
@@ -23,8 +25,6 @@ describe('coordinator connection cap', () => {
   it('refuses a connection past PHASEGATE_MAX_CONNECTIONS and serves again once one closes', { timeout: 30_000 }, async () => {
     c = await startTest({ env: { PHASEGATE_MAX_CONNECTIONS: '3' } });
     const held = [await hold(c.port), await hold(c.port), await hold(c.port)];
-    // Give the server time to count them.
-    await new Promise((r) => setTimeout(r, 100));
     const refused = await fetch(`${c.url}/healthz`).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
     expect(refused.status).toBe(503);
     expect(refused.body.error.reason).toBe('limit_exceeded');

@@ -53,6 +53,9 @@ export function makeContract(enforcement: EnforcementMode = 'strict'): CompiledC
     transitionIndex: new Map(),
     artifacts: new Map(),
     testGlobs: ['tests/**'],
+    testConfig: [],
+    lockGlobs: ['tests/**'],
+    maxReviewRounds: 3,
     tests: { command: 'npm test', argv: ['npm', 'test'], timeoutMs: 120_000 },
   };
   return {

@@ -4,7 +4,7 @@
  * the wrapper's environment; none may reach the agent's argv, files or environment.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -25,6 +25,7 @@ interface Report {
   tools?: string[];
   refusal?: { isError: boolean; text: string };
   hook?: { hookSpecificOutput: { permissionDecision: string; permissionDecisionReason: string } };
+  bypass?: string;
 }
 
 const children: CliProcess[] = [];
@@ -112,6 +113,10 @@ describe('phasegate run --agent', () => {
     expect(r.hook?.hookSpecificOutput.permissionDecision).toBe('deny');
     expect(r.hook?.hookSpecificOutput.permissionDecisionReason).toContain('mcp__phasegate__write_file');
 
+    // Attack: writing the workspace around phasegate fails in the agent sandbox (read-only).
+    expect(r.bypass).toBe('EROFS');
+    expect(existsSync(join(ws, 'bypass.txt'))).toBe(false);
+
     // The stand-in's MCP call went through the sidecar: it is in the audit log, refused.
     const audit = (await readFile(join(root as string, 'audit', 'tool_audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(audit.some((rec) => rec.type === 'call' && rec.tool === 'write_file' && rec.decision === 'deny' && rec.reason === 'path_not_permitted')).toBe(true);
@@ -147,6 +152,7 @@ describe('phasegate run --agent', () => {
     expect(r.files).toEqual({});
     expect([...(r.tools ?? [])].sort()).toEqual([...PLAN_TOOLS].sort());
     expect(r.refusal?.text).toContain('path_not_permitted');
+    expect(r.bypass).toBe('EROFS');
   });
 
   it('attack: a TMPDIR inside the workspace is refused before any key-holding file is written', { timeout: 60_000 }, async () => {

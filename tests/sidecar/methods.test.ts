@@ -96,7 +96,7 @@ describe('sidecar methods', () => {
     // A reviewer behind its own sidecar completes the spawned review task.
     const reviewer = await startSidecar({
       coordinatorUrl: s.coordinator.url, agentId: 'reviewer-1', workspace: s.workspace, auditDir: join(s.auditDir, '..', 'audit-reviewer'),
-      agentKey: AGENT_KEY, sidecarKey: s.coordinator.sidecarKey, env: s.env, logger: silent,
+      agentKey: AGENT_KEY, sidecarKey: s.coordinator.sidecarKey, env: s.env, logger: silent, capabilities: ['review'],
     });
     extra.push(() => reviewer.close());
     const rAgent = await RawAgent.connect(reviewer.url, AGENT_KEY);

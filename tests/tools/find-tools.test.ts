@@ -84,19 +84,27 @@ describe('search', () => {
 });
 
 describe('hashFiles', () => {
-  it('hashes regular files matching any glob, sorted, never symlinks or skipped folders', async () => {
+  it('hashes regular files matching any glob at any depth (dot folders and node_modules too), sorted; symlinks are listed, never hashed', async () => {
     symlinkSync(join(s.outside, 'secret.txt'), join(s.root, 'tests/leak.test.ts'));
     mkdirSync(join(s.root, 'node_modules/x/tests'), { recursive: true });
     writeFileSync(join(s.root, 'node_modules/x/tests/y.test.ts'), 'dep');
-    const h = await s.ws.hashFiles(['tests/**', '**/*.test.ts', 'src/lib/*.ts']);
-    expect(h).toEqual({ 'src/lib/b.ts': sha('export const b = 2; // TODO b\r\n'), 'tests/a.test.ts': sha('test a\n') });
-    expect(Object.keys(h)).toEqual(['src/lib/b.ts', 'tests/a.test.ts']);
-    expect(await s.ws.hashFiles([])).toEqual({});
+    mkdirSync(join(s.root, 'tests/.git'), { recursive: true });
+    writeFileSync(join(s.root, 'tests/.git/helper.js'), 'helper');
+    const { hashes, links } = await s.ws.hashFiles(['tests/**', '**/*.test.ts', 'src/lib/*.ts']);
+    expect(hashes).toEqual({
+      'node_modules/x/tests/y.test.ts': sha('dep'),
+      'src/lib/b.ts': sha('export const b = 2; // TODO b\r\n'),
+      'tests/.git/helper.js': sha('helper'),
+      'tests/a.test.ts': sha('test a\n'),
+    });
+    expect(Object.keys(hashes)).toEqual(['node_modules/x/tests/y.test.ts', 'src/lib/b.ts', 'tests/.git/helper.js', 'tests/a.test.ts']);
+    expect(links).toEqual(['tests/leak.test.ts']);
+    expect(await s.ws.hashFiles([])).toEqual({ hashes: {}, links: [] });
   });
 
   it('changes when a test file changes', async () => {
-    const before = await s.ws.hashFiles(['tests/**']);
+    const before = (await s.ws.hashFiles(['tests/**'])).hashes;
     await s.ws.editFile('tests/a.test.ts', 'test a', 'test b', allowAll);
-    expect((await s.ws.hashFiles(['tests/**']))['tests/a.test.ts']).not.toBe(before['tests/a.test.ts']);
+    expect((await s.ws.hashFiles(['tests/**'])).hashes['tests/a.test.ts']).not.toBe(before['tests/a.test.ts']);
   });
 });

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseTestCounts } from '../../proxy/tools/test-counts.js';
+import { parseTestCounts } from '../../proxy/tools/test-counts/index.js';
 import { scratch, type Scratch } from './helpers.js';
 
 describe('parseTestCounts', () => {
@@ -13,19 +13,21 @@ describe('parseTestCounts', () => {
     ['node:test tap', 'TAP version 13\nok 1 - a\nnot ok 2 - b\n1..2\n# tests 2\n# pass 1\n# fail 1\n# cancelled 0', 1, { passed: 1, failed: 1 }],
     ['node:test spec', '✔ a (0.5ms)\n✖ b (1ms)\nℹ tests 7\nℹ pass 5\nℹ fail 2\n', 1, { passed: 5, failed: 2 }],
     ['bare TAP', 'TAP version 13\nok 1 a\nok 2 b\n  not ok 1 nested\nnot ok 3 c\n1..3\n', 1, { passed: 2, failed: 1 }],
-    ['pytest', '....F\n=========== 2 failed, 3 passed, 1 error in 0.12s ===========', 1, { passed: 3, failed: 3 }],
+    // Errors (collection, fixtures) are not failed tests: a run with only errors reached no test.
+    ['pytest', '....F\n=========== 2 failed, 3 passed, 1 error in 0.12s ===========', 1, { passed: 3, failed: 2 }],
     ['pytest passing', '============================== 7 passed in 0.03s ===============================', 0, { passed: 7, failed: 0 }],
     ['mocha', '  ✓ a\n  1) b\n\n  5 passing (12ms)\n  1 failing\n\n  1) b:\n', 1, { passed: 5, failed: 1 }],
-    ['plain', 'ran everything: 8 passed, 2 failed', 1, { passed: 8, failed: 2 }],
+    ['plain', 'summary: 8 passed, 2 failed', 1, { passed: 8, failed: 2 }],
     ['last summary wins', '      Tests  1 failed (1)\n...rerun...\n      Tests  1 passed (1)\n', 0, { passed: 1, failed: 0 }],
   ];
   it.each(samples)('reads %s', (_, output, code, expected) => {
     expect(parseTestCounts(output, code)).toEqual(expected);
   });
 
-  it('falls back to the exit code when no format matches', () => {
-    expect(parseTestCounts('Segmentation fault', 139)).toEqual({ passed: 0, failed: 1 });
+  it('an unrecognized output reached no test, whatever the exit code (no invented failing test)', () => {
+    expect(parseTestCounts('Segmentation fault', 139)).toEqual({ passed: 0, failed: 0 });
     expect(parseTestCounts('all good', 0)).toEqual({ passed: 0, failed: 0 });
+    expect(parseTestCounts('ran everything: 8 passed, 2 failed somewhere', 1)).toEqual({ passed: 0, failed: 0 });
   });
 });
 

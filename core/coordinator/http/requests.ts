@@ -48,16 +48,21 @@ export const MAX_FILES_CHANGED = 1000;
 
 /** Missing evidence means "the sidecar observed nothing": gates that need evidence then block. */
 function parseEvidence(e: Json | undefined): Evidence {
-  if (e === undefined) return { test_runs: [], test_hashes: {} };
+  // workspace_revision -1 matches no run (revisions start at 0): absent evidence is stale evidence.
+  if (e === undefined) return { test_runs: [], test_hashes: {}, test_links: [], workspace_revision: -1 };
   const runs = (optArray(e, 'test_runs', 'evidence') ?? []).map((r, i): TestRunEvidence => {
     const at = `evidence.test_runs[${i}]`;
     const run = objectBody(r, false, at);
     return {
+      id: str(run, 'id', at, ID_MAX),
+      audit_seq: int(run, 'audit_seq', at),
       phase: str(run, 'phase', at, ID_MAX),
       epoch: int(run, 'epoch', at),
+      visit: int(run, 'visit', at),
       exit_code: int(run, 'exit_code', at, -(2 ** 31), 2 ** 31),
       passed: int(run, 'passed', at),
       failed: int(run, 'failed', at),
+      revision: int(run, 'revision', at),
       at: str(run, 'at', at, 100),
     };
   });
@@ -67,6 +72,8 @@ function parseEvidence(e: Json | undefined): Evidence {
   return {
     test_runs: runs,
     test_hashes: optStrRecord(e, 'test_hashes', 'evidence') ?? {},
+    test_links: optStrArray(e, 'test_links', 'evidence', 100_000) ?? [],
+    workspace_revision: optInt(e, 'workspace_revision', 'evidence', 0) ?? -1,
     ...(audit_head === undefined ? {} : { audit_head }),
     ...(filesChanged === undefined ? {} : { files_changed: filesChanged }),
   };

@@ -15,6 +15,8 @@ PHASEGATE_URL, PHASEGATE_AGENT_KEY and PHASEGATE_PHASE_TOKEN (as \`phasegate run
 without a token it claims PHASEGATE_TASK_ID, or any claimable task) and offers the tools of
 the task's current phase plus workflow_status, workflow_transition and workflow_describe.`;
 
+const REQUEST_TIMEOUT_MS = 30 * 60_000;
+
 export async function run(argv: string[]): Promise<number> {
   parseFlags(argv, {}, USAGE, false);
   const env = process.env;
@@ -24,7 +26,9 @@ export async function run(argv: string[]): Promise<number> {
   const logger = createLogger('phasegate-mcp', env.PHASEGATE_LOG_LEVEL ?? 'warn');
   let client: AgentClient;
   try {
-    client = await AgentClient.connect({ url: env.PHASEGATE_URL, agentKey: env.PHASEGATE_AGENT_KEY, reconnect: true });
+    // run_tests may take as long as the contract allows (the default contract: 300 s), longer
+    // than the SDK's default request timeout; the MCP client keeps its own timeout anyway.
+    client = await AgentClient.connect({ url: env.PHASEGATE_URL, agentKey: env.PHASEGATE_AGENT_KEY, reconnect: true, requestTimeoutMs: REQUEST_TIMEOUT_MS });
   } catch (err) {
     throw new Error(`cannot reach the sidecar at ${env.PHASEGATE_URL}: ${(err as Error).message}`);
   }

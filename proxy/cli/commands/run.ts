@@ -6,6 +6,7 @@ import { createLogger } from '../../../core/log.js';
 import { createProgressLogger, resolveWorkspace, runAgent } from '../../wrapper/index.js';
 import { AGENT_NAMES, agentPreset, type AgentName } from '../../wrapper/presets/index.js';
 import { parseFlags, UsageError } from '../args.js';
+import { colourWanted, paint } from '../colour.js';
 
 const usage = `usage: phasegate run [--agent claude|codex] [--sandbox on|off] [--coordinator URL] [--agent-id ID] [--workspace DIR] [--task ID]
                      [--capability C]… [--title T [--description D] [--criteria C]…] [--contract FILE] [--audit DIR]
@@ -37,7 +38,8 @@ Embedded coordinator only (no --coordinator), so the default workflow can finish
   --approvals MODE      prompt: show each pending approval here (task, plan, reviews,
                         completion, files changed) and ask approve / reject; print: only print
                         the coordinator URL and the admin key file, for \`phasegate approve\`
-                        from another shell. Default: prompt on a terminal, else print.`;
+                        from another shell. Default: prompt on a terminal (print with --agent,
+                        whose agent owns the terminal), else print.`;
 
 export async function run(argv: string[]): Promise<number> {
   const split = argv.indexOf('--');
@@ -89,9 +91,13 @@ export async function run(argv: string[]): Promise<number> {
   // With --agent, another instance of the same agent reviews (SPEC §13), unless --reviewer says otherwise.
   const reviewer = values.reviewer !== undefined ? reviewerCommand(values.reviewer) : agent !== undefined && coordinator === undefined ? [...command] : undefined;
   if (values.approvals !== undefined && values.approvals !== 'prompt' && values.approvals !== 'print') throw new UsageError(`--approvals must be prompt or print, got ${values.approvals}`);
-  // A prompt needs someone at a terminal; otherwise print how to decide from another shell.
-  const approvals = (values.approvals as 'prompt' | 'print' | undefined) ?? (process.stdin.isTTY && process.stderr.isTTY ? 'prompt' : 'print');
-  const report = (line: string) => process.stderr.write(`phasegate: ${line}\n`);
+  // A prompt needs someone at a terminal, and one the agent does not own (an interactive
+  // --agent reads that terminal itself); otherwise print how to decide from another shell.
+  const approvals = (values.approvals as 'prompt' | 'print' | undefined) ?? (process.stdin.isTTY && process.stderr.isTTY && agent === undefined ? 'prompt' : 'print');
+  // Lines arrive escaped (terminal-text); colour only marks phasegate's own prefix and refusals.
+  const colour = colourWanted(process.stderr);
+  const report = (line: string) =>
+    process.stderr.write(`${paint(colour, 'cyan', 'phasegate:')} ${/^(\S+: )?denied /.test(line) ? paint(colour, 'yellow', line) : line}\n`);
   return runAgent({
     command,
     ...(agent !== undefined && { agent }),

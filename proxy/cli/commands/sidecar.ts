@@ -3,11 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { startSidecar } from '../../sidecar/index.js';
 import { parseFlags, portFlag, UsageError } from '../args.js';
 
-const USAGE = `usage: phasegate sidecar --coordinator URL --agent-id ID --workspace DIR [--port P] [--audit DIR] [--sidecar-key-file FILE]
+const USAGE = `usage: phasegate sidecar --coordinator URL --agent-id ID --workspace DIR [--port P] [--audit DIR] [--sidecar-key-file FILE] [--capability C]…
 
 Serves one agent at ws://127.0.0.1:PORT/agent (and HTTP on the same port) and prints that URL
 as the first line of stdout. --port 0 (the default) picks a free port. The audit log goes to
 --audit DIR (never inside the workspace), else to audit/ in the workspace's state dir.
+--capability grants the agent a capability (e.g. review); an agent's task.claim can never add one.
 
 environment:
   PHASEGATE_AGENT_KEY    the key the agent must present (required: no key, no sidecar)
@@ -42,6 +43,7 @@ export async function run(argv: string[]): Promise<number> {
       port: { type: 'string' },
       audit: { type: 'string' },
       'sidecar-key-file': { type: 'string' },
+      capability: { type: 'string', multiple: true },
     },
     USAGE,
     false,
@@ -67,6 +69,7 @@ export async function run(argv: string[]): Promise<number> {
     agentKey,
     sidecarKey: await sidecarKey(values['sidecar-key-file']),
     ...(values.audit === undefined ? {} : { auditDir: values.audit }),
+    ...(values.capability === undefined ? {} : { capabilities: values.capability }),
   });
   process.stdout.write(`${sidecar.url}\n`);
   process.stderr.write(`phasegate sidecar: agent ${agentId}, workspace ${workspace}, HTTP ${sidecar.httpUrl}\n`);

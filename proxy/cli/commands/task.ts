@@ -3,11 +3,14 @@ import type { TaskRecord } from '../../../core/coordinator/types.js';
 import { ADMIN_FLAGS, ADMIN_USAGE_TAIL, adminClientFor, runAdmin } from '../admin-client.js';
 import { table as formatTable } from '../approval-view.js';
 import { parseFlags, UsageError } from '../args.js';
+import { showEvidence } from '../evidence-show.js';
 import { jsonText, terminalText } from '../terminal-text.js';
 
 const USAGE = `usage: phasegate task add TITLE [--description T] [--criteria C]… [--depends-on ID]… [--workflow NAME] [--priority N]
        phasegate task list
-       phasegate task show ID
+       phasegate task show ID [--evidence]     --evidence: the chain red run → test lock → green run →
+                                               review verdicts → approval, each with its event and
+                                               audit seq; exit 1 if it is incomplete
        phasegate task release ID             give a claimed task back (its holder's tokens die)
        phasegate task cancel ID --reason T   end a task for good (status failed)
 ${ADMIN_USAGE_TAIL}`;
@@ -19,6 +22,7 @@ const FLAGS = {
   'depends-on': { type: 'string', multiple: true },
   workflow: { type: 'string' },
   priority: { type: 'string' },
+  evidence: { type: 'boolean' },
   reason: { type: 'string' },
 } as const;
 
@@ -53,6 +57,7 @@ export async function run(argv: string[]): Promise<number> {
       });
     case 'show':
       if (rest.length !== 1) throw new UsageError('task show needs exactly one ID');
+      if (values.evidence === true) return showEvidence(client(true), rest[0] as string, json);
       return runAdmin('task', async () => {
         const task = await client(true).getTask(rest[0] as string);
         print('task', task, () => describe(task));

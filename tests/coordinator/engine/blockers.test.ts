@@ -54,6 +54,7 @@ describe('blocked transitions', () => {
       artifacts: { implementation: ART.implementation }, evidence: evidence([run('IMPL', 1, 0)], tampered),
     });
     expect(r.blockers?.map((b) => [b.code, b.path])).toEqual([
+      ['tests_unchanged', undefined],
       ['tests_unchanged', 'tests/a.test.ts'],
       ['tests_unchanged', 'tests/b.test.ts'],
       ['tests_unchanged', 'tests/new.test.ts'],
@@ -75,14 +76,17 @@ describe('blocked transitions', () => {
 
     const back = await h.svc.transition({ current_phase: 'REVIEW', target_phase: 'IMPL', phase_token: inReview.new_token ?? '', artifacts: { review: ART.blockingReview }, evidence: evidence() });
     expect(back).toMatchObject({ allowed: true, phase: 'IMPL' });
-    const again = await h.svc.transition({ current_phase: 'IMPL', target_phase: 'REVIEW', phase_token: back.new_token ?? '', artifacts: { implementation: ART.implementation }, evidence: evidence([run('IMPL', 1, 0)]) });
+    // The green run of the first IMPL visit (visit 2) does not count in the second (visit 4).
+    const stale = await h.svc.transition({ current_phase: 'IMPL', target_phase: 'REVIEW', phase_token: back.new_token ?? '', artifacts: { implementation: ART.implementation }, evidence: evidence([run('IMPL', 1, 0)]) });
+    expect(stale.blockers?.map((b) => b.code)).toEqual(['tests_passing']);
+    const again = await h.svc.transition({ current_phase: 'IMPL', target_phase: 'REVIEW', phase_token: back.new_token ?? '', artifacts: { implementation: ART.implementation }, evidence: evidence([run('IMPL', 1, 0, 4)]) });
     expect(again.allowed).toBe(true);
     expect(h.svc.getTask(id)?.spawned).toHaveLength(2);
     const reviewer2 = await h.svc.claim({ agent_id: 'rev', capabilities: ['review'] });
     await h.svc.transition({ current_phase: 'REVIEW', target_phase: 'COMPLETE', phase_token: reviewer2.phase_token, artifacts: { review: ART.review }, evidence: evidence() });
     const parked = await h.svc.transition({
       current_phase: 'REVIEW', target_phase: 'COMPLETE', phase_token: again.new_token ?? '',
-      artifacts: { completion: ART.completion }, evidence: evidence([run('REVIEW', 1, 0)]),
+      artifacts: { completion: ART.completion }, evidence: evidence([run('REVIEW', 1, 0, 5)]),
     });
     expect(parked).toMatchObject({ allowed: false, status: 'awaiting_approval' });
   });

@@ -33,7 +33,7 @@ describe('claims under concurrency', () => {
     await h.svc.createTask({ title: 't' });
     const c = await h.svc.claim({ agent_id: 'a' });
     const plan = { summary: 's', acceptance_criteria: ['x'], steps: ['y'] };
-    const req = { current_phase: 'PLAN', target_phase: 'TDD', phase_token: c.phase_token, artifacts: { plan }, evidence: { test_runs: [], test_hashes: {} } };
+    const req = { current_phase: 'PLAN', target_phase: 'TDD', phase_token: c.phase_token, artifacts: { plan }, evidence: { test_runs: [], test_hashes: {}, test_links: [], workspace_revision: 0 } };
     const results = await Promise.allSettled(Array.from({ length: 8 }, () => h.svc.transition(req)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code: string }).code] : []))).toEqual(Array(7).fill('token_superseded'));

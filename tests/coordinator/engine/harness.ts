@@ -96,12 +96,16 @@ workflows:
 
 export const HASHES: Readonly<Record<string, string>> = { 'tests/a.test.ts': 'a'.repeat(64), 'tests/b.test.ts': 'b'.repeat(64) };
 
-export function run(phase: string, epoch: number, failed: number): TestRunEvidence {
-  return { phase, epoch, exit_code: failed > 0 ? 1 : 0, passed: 3, failed, at: new Date(T0).toISOString() };
+/** The visit of each phase on a straight walk (the task's transition count when it entered the phase). */
+const FIRST_VISIT: Readonly<Record<string, number>> = { PLAN: 0, TDD: 1, IMPL: 2, REVIEW: 3, A: 0, B: 1, C: 2 };
+
+/** A run of `phase` in `visit` (default: its first visit on a straight walk), at workspace revision 0. */
+export function run(phase: string, epoch: number, failed: number, visit = FIRST_VISIT[phase] ?? 0): TestRunEvidence {
+  return { id: `c-${phase}`, audit_seq: 1, phase, epoch, visit, exit_code: failed > 0 ? 1 : 0, passed: 3, failed, revision: 0, at: new Date(T0).toISOString() };
 }
 
 export function evidence(runs: TestRunEvidence[] = [], hashes: Readonly<Record<string, string>> = HASHES): Evidence {
-  return { test_runs: runs, test_hashes: hashes };
+  return { test_runs: runs, test_hashes: hashes, test_links: [], workspace_revision: 0 };
 }
 
 export const ART = {

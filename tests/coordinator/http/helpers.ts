@@ -99,4 +99,4 @@ export function api(base: string, key: string | undefined): Api {
 }
 
 export const PLAN = { summary: 'add a thing', acceptance_criteria: ['the thing works'], steps: ['write it'] };
-export const NO_EVIDENCE = { test_runs: [], test_hashes: {} };
+export const NO_EVIDENCE = { test_runs: [], test_hashes: {}, test_links: [], workspace_revision: 0 };

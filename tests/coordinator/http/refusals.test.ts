@@ -82,7 +82,7 @@ describe('400: malformed and mistyped bodies', () => {
     expect(await refused(() => c.admin('POST', '/api/v1/tasks', { title: 't', priority: 1.5 }), 400, 'invalid_body')).toMatchObject({ path: 'priority' });
     expect(await refused(() => c.admin('POST', '/api/v1/tasks', { title: 't', depends_on: ['a', 3] }), 400, 'invalid_body')).toMatchObject({ path: 'depends_on[1]' });
     expect(await refused(() => c.sidecar('POST', '/api/v1/tasks/claim', {}), 400, 'invalid_body')).toMatchObject({ path: 'agent_id' });
-    const badRun = { test_runs: [{ phase: 'TDD', epoch: 1, exit_code: 1, passed: 0, failed: '1', at: 'now' }], test_hashes: {} };
+    const badRun = { test_runs: [{ id: 'c-1', audit_seq: 1, phase: 'TDD', epoch: 1, visit: 1, exit_code: 1, passed: 0, failed: '1', revision: 0, at: 'now' }], test_hashes: {} };
     expect(await refused(() => c.sidecar('POST', '/api/v1/tasks/transition', transition(token, { evidence: badRun })), 400, 'invalid_body')).toMatchObject({
       path: 'evidence.test_runs[0].failed',
     });
