@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-c
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AgentClient } from '../../sdk/index.js';
 import { launchBrowser } from './browser.js';
-import { AGENT_KEY, eventually, startDashboardStack, type DashboardStack } from './stack.js';
+import { AGENT_KEY, EVIDENCE_CONTRACT, eventually, startDashboardStack, type DashboardStack } from './stack.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const PLAN = { summary: 'Add a sum() helper and test it', acceptance_criteria: ['sum(1, 2) is 3'], steps: ['write the test', 'write sum()'], files: ['src/sum.ts'] };
@@ -277,6 +277,31 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     await card.locator('.files [data-file="tests/sum.test.ts"]').waitFor();
     await card.locator(`[data-review="${reviewId}"] strong`, { hasText: 'request_changes' }).waitFor();
     await card.locator('[data-artifact=implementation] pre', { hasText: 'plain addition' }).waitFor();
+  });
+
+  it('a green run the sidecar recorded shows on the task page with its counts', async () => {
+    const green = await startDashboardStack({}, undefined, EVIDENCE_CONTRACT);
+    try {
+      const sidecar = await green.sidecar('agent-green', {
+        'sum.test.mjs': "import test from 'node:test';\ntest('adds', () => {});\ntest('adds again', () => {});\n",
+      });
+      const id = await green.addTask('green run');
+      const client = await AgentClient.connect({ url: sidecar.url, agentKey: AGENT_KEY });
+      try {
+        await client.claimTask({ task_id: id });
+        expect(await client.runTests()).toMatchObject({ exit_code: 0 });
+        expect(await client.requestTransition('DONE')).toMatchObject({ allowed: true });
+      } finally {
+        client.close();
+      }
+      const page = await newPage();
+      await page.goto(`${green.coordinator.url}/ui#/task/${id}`);
+      await page.locator('#login-key').fill(green.coordinator.adminKey);
+      await page.locator('#login button[type=submit]').click();
+      await page.locator('.test-run', { hasText: 'BUILD → DONE: 2 passed, 0 failed, exit 0' }).waitFor();
+    } finally {
+      await green.close();
+    }
   });
 
   it("each agent's checkpoint status, with two heads for one seq called out", async () => {
