@@ -4,12 +4,14 @@
  * announced with the coordinator URL and the 0600 admin key file (no terminal here), and
  * `phasegate approve` from "another shell" — this test — completes the task.
  */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, realpath, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createScratchProject } from '../../proxy/demo/scratch-project.js';
-import { EXAMPLES, REPO, isAlive, processesInside, spawnCli, waitFor, type CliProcess } from '../e2e/processes.js';
+import { CLI, EXAMPLES, REPO, isAlive, processesInside, spawnCli, waitFor, type CliProcess } from '../e2e/processes.js';
 
 const children: CliProcess[] = [];
 let root: string | undefined;
@@ -64,5 +66,36 @@ describe('embedded phasegate run with --reviewer', () => {
     await waitFor('every process in the workspace to be gone', async () => (processesInside(ws).length === 0 ? true : undefined), 10_000);
     // Each agent kept its own audit log in the state dir.
     expect((await readdir(join(root, 'state'))).sort()).toEqual(expect.arrayContaining(['audit', 'audit-author-reviewer-1', 'coordinator']));
+  });
+});
+
+describe.skipIf(!existsSync('/usr/bin/script'))('embedded phasegate run on a terminal', () => {
+  it('asks approve / reject on the terminal (a pseudo-terminal), shows what is approved, and completes', { timeout: 120_000 }, async () => {
+    root = await realpath(await mkdtemp(join(tmpdir(), 'phasegate-embedded-tty-')));
+    const ws = join(root, 'ws');
+    await createScratchProject(ws, join(REPO, 'agent_workflow.yaml'));
+    const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const command = [process.execPath, CLI, 'run', '--workspace', ws, '--title', 'Add slugify()', '--agent-id', 'author', '--reviewer', `${process.execPath} ${join(EXAMPLES, 'review-agent.js')}`, '--', process.execPath, join(EXAMPLES, 'scripted-agent.js')]
+      .map(q)
+      .join(' ');
+    // util-linux `script` runs the wrapper on a pseudo-terminal: stdin and stderr are a TTY.
+    const tty = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, PHASEGATE_STATE_DIR: join(root, 'state'), PHASEGATE_LOG_LEVEL: 'silent', TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    tty.stdout.on('data', (d) => (screen += String(d)));
+    const exited = new Promise<number | null>((r) => tty.once('close', r));
+    try {
+      await waitFor('the approval prompt', async () => (/approve A-\d+\? \[a\]pprove \/ \[r\]eject/.test(screen) ? true : undefined), 90_000);
+      expect(screen).toMatch(/^completion:\r?\n {4}changed_files:/m);
+      expect(screen).toMatch(/^review \S+ \(completed, by author-reviewer-1\):\r?\n {4}verdict: approve/m);
+      tty.stdin.write('a\r');
+      await waitFor('the note question', async () => (screen.includes('note (optional): ') ? true : undefined), 10_000);
+      tty.stdin.write('fine by me\r');
+      expect(await exited, screen).toBe(0);
+      expect(screen).toMatch(/phasegate: approved A-\d+/);
+      expect(screen).toContain('phasegate: phase REVIEW → COMPLETE');
+      await waitFor('every process in the workspace to be gone', async () => (processesInside(ws).length === 0 ? true : undefined), 10_000);
+    } finally {
+      if (tty.exitCode === null) tty.kill('SIGKILL');
+    }
   });
 });
