@@ -78,15 +78,17 @@ export async function benches(): Promise<BenchResult[]> {
   const echo = await Client.open(`ws://127.0.0.1:${echoPort}`);
 
   // The floor of an audited call: parse the JSON-RPC frame, append one ~300-byte line with a
-  // synchronous write (as the audit log does), answer with a serialized JSON-RPC error.
+  // synchronous write (as the audit log does), answer with a serialized JSON-RPC error — the
+  // very error the sidecar gives this denial (same size to serialize and frame).
   const floorFd = openSync(join(root, 'floor.jsonl'), 'a');
   const floorLine = Buffer.from(`${JSON.stringify({ pad: 'x'.repeat(290) })}\n`);
+  const deniedError = (await agent.call('tool.call', denied)).error as unknown;
   const floorServer = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
   floorServer.on('connection', (ws) =>
     ws.on('message', (data) => {
       const req = JSON.parse(String(data)) as { id: number };
       writeSync(floorFd, floorLine);
-      ws.send(JSON.stringify({ jsonrpc: '2.0', id: req.id, error: { code: -32003, message: 'path_not_permitted', data: { reason: 'path_not_permitted' } } }));
+      ws.send(JSON.stringify({ jsonrpc: '2.0', id: req.id, error: deniedError }));
     }),
   );
   await new Promise<void>((ok) => floorServer.once('listening', () => ok()));

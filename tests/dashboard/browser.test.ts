@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-c
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AgentClient } from '../../sdk/index.js';
 import { launchBrowser } from './browser.js';
-import { AGENT_KEY, eventually, startDashboardStack, type DashboardStack } from './stack.js';
+import { AGENT_KEY, EVIDENCE_CONTRACT, eventually, startDashboardStack, type DashboardStack } from './stack.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const PLAN = { summary: 'Add a sum() helper and test it', acceptance_criteria: ['sum(1, 2) is 3'], steps: ['write the test', 'write sum()'], files: ['src/sum.ts'] };
@@ -146,7 +146,7 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
       const card = page.locator(`[data-approval="${asked.approval_id}"]`);
       await card.locator('[data-artifact=plan] pre', { hasText: PLAN.summary }).waitFor();
       await expect(card.locator('[data-artifact=plan] pre').textContent()).resolves.toContain('sum(1, 2) is 3');
-      await expect(page.locator('#approval-count').textContent()).resolves.toMatch(/\(\d+\)/);
+      await page.locator('#approval-count', { hasText: /\(\d+\)/ }).waitFor();
 
       await card.locator('button[data-action=approve]').click();
       await expect(moved).resolves.toBe('BUILD');
@@ -179,7 +179,7 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
       expect(await page.locator('main img, main script, main b').count(), hash).toBe(0);
     }
     await page.goto(`${stack.coordinator.url}/ui#/approvals`);
-    await expect(page.locator(`[data-approval="${approvalId}"] [data-artifact=plan] pre`).textContent()).resolves.toContain(`summary: ${XSS}`);
+    await page.locator(`[data-approval="${approvalId}"] [data-artifact=plan] pre`, { hasText: `summary: ${XSS}` }).waitFor();
     await page.goto(`${stack.coordinator.url}/ui#/task/${id}`);
     await page.locator('[data-task-page] .files', { hasText: `${XSS}.ts` }).waitFor();
     await page.locator('[data-task-page] ul.denials li', { hasText: `${XSS}.ts` }).waitFor();
@@ -279,6 +279,31 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     await card.locator('[data-artifact=implementation] pre', { hasText: 'plain addition' }).waitFor();
   });
 
+  it('a green run the sidecar recorded shows on the task page with its counts', async () => {
+    const green = await startDashboardStack({}, undefined, EVIDENCE_CONTRACT);
+    try {
+      const sidecar = await green.sidecar('agent-green', {
+        'sum.test.mjs': "import test from 'node:test';\ntest('adds', () => {});\ntest('adds again', () => {});\n",
+      });
+      const id = await green.addTask('green run');
+      const client = await AgentClient.connect({ url: sidecar.url, agentKey: AGENT_KEY });
+      try {
+        await client.claimTask({ task_id: id });
+        expect(await client.runTests()).toMatchObject({ exit_code: 0 });
+        expect(await client.requestTransition('DONE')).toMatchObject({ allowed: true });
+      } finally {
+        client.close();
+      }
+      const page = await newPage();
+      await page.goto(`${green.coordinator.url}/ui#/task/${id}`);
+      await page.locator('#login-key').fill(green.coordinator.adminKey);
+      await page.locator('#login button[type=submit]').click();
+      await page.locator('.test-run', { hasText: 'BUILD → DONE: 2 passed, 0 failed, exit 0' }).waitFor();
+    } finally {
+      await green.close();
+    }
+  });
+
   it("each agent's checkpoint status, with two heads for one seq called out", async () => {
     const head = (agent: string, seq: number, hash: string) => stack.sidecarApi('POST', '/api/v1/checkpoints', { agent_id: agent, task_id: null, seq, hash });
     await head('agent-honest', 4, 'a'.repeat(64));
@@ -360,7 +385,16 @@ describe.runIf(shots !== undefined)('screenshots for docs/img', { timeout: 60_00
       };
       const sumToken = await approveAndBuild(sum, 'agent-4', 'sum() with tests');
       later(5);
-      await shot.transition(sumToken, 'BUILD', 'REVIEW', { test_result: { exit_code: 0, passed: 4, failed: 0 } });
+      await shot.transition(sumToken, 'BUILD', 'REVIEW', {
+        test_result: { exit_code: 0, passed: 4, failed: 0 },
+        implementation: { changed_files: ['src/sum.ts', 'tests/sum.test.ts'], notes: 'plain reduce over the arguments' },
+      });
+      const reviewTask = (await shot.admin('GET', `/api/v1/tasks/${sum}`)).body.task.spawned[0] as string;
+      const reviewer = await shot.sidecarApi('POST', '/api/v1/tasks/claim', { agent_id: 'agent-7', task_id: reviewTask, capabilities: ['review'] });
+      later(1);
+      await shot.transition(reviewer.body.phase_token, 'REVIEW', 'COMPLETE', {
+        review: { verdict: 'approve', summary: 'Small and tested.', issues: [{ severity: 'nit', file: 'src/sum.ts', line: 2, message: 'name the accumulator' }] },
+      });
       later(2);
       await approveAndBuild(lmdb, 'agent-5', 'bump lmdb, run the crash test');
       later(3);
@@ -386,6 +420,11 @@ describe.runIf(shots !== undefined)('screenshots for docs/img', { timeout: 60_00
       const card = page.locator(`[data-approval="${pending.approval_id}"]`);
       await card.locator('[data-artifact=plan] pre', { hasText: 'token-bucket' }).waitFor();
       await card.screenshot({ path: join(shots as string, 'dashboard-approval.png') });
+      await page.goto(`${shot.coordinator.url}/ui#/task/${sum}`);
+      await page.locator('[data-task-page] [data-artifact=plan] pre', { hasText: 'sum()' }).waitFor();
+      await page.locator('[data-task-page] .test-run').first().waitFor();
+      await page.locator('[data-task-page] ul.denials li[data-denial]').first().waitFor();
+      await page.screenshot({ path: join(shots as string, 'dashboard-task.png'), fullPage: true });
     } finally {
       await shot.close();
     }

@@ -7,6 +7,8 @@ import { createLogger } from '../../core/log.js';
 import { startSidecar, type Sidecar } from '../../proxy/sidecar/index.js';
 
 export const CONTRACT = resolve(import.meta.dirname, 'fixtures/dashboard-contract.yaml');
+/** One gate on a green run the sidecar records. */
+export const EVIDENCE_CONTRACT = resolve(import.meta.dirname, 'fixtures/evidence-contract.yaml');
 export const AGENT_KEY = 'dashboard-tests-agent-key-0123456789';
 const JWT_SECRET = 'dashboard-tests-hs256-secret-0123456789abcdef';
 const silent = createLogger('dashboard-test', 'silent');
@@ -18,8 +20,8 @@ export interface DashboardStack {
   readonly root: string;
   readonly admin: Call;
   readonly sidecarApi: Call;
-  /** Starts a real sidecar for `agentId` over a fresh workspace. */
-  sidecar(agentId: string): Promise<Sidecar>;
+  /** Starts a real sidecar for `agentId` over a fresh workspace holding `files` (path → content). */
+  sidecar(agentId: string, files?: Readonly<Record<string, string>>): Promise<Sidecar>;
   /** Creates a task over the admin API; returns its id. */
   addTask(title: string): Promise<string>;
   /** Claims `taskId` for `agentId` over the sidecar routes; returns the phase token. */
@@ -53,12 +55,12 @@ export function caller(base: string, key: string | undefined): Call {
   };
 }
 
-export async function startDashboardStack(env: NodeJS.ProcessEnv = {}, now?: () => number): Promise<DashboardStack> {
+export async function startDashboardStack(env: NodeJS.ProcessEnv = {}, now?: () => number, contractFile = CONTRACT): Promise<DashboardStack> {
   const root = await mkdtemp(join(tmpdir(), 'phasegate-dashboard-'));
   const coordinator = await startCoordinator({
     dataDir: join(root, 'data'),
     port: 0,
-    contractFile: CONTRACT,
+    contractFile,
     env: { PHASEGATE_JWT_SECRET: JWT_SECRET, ...env },
     logger: silent,
     ...(now === undefined ? {} : { now }),
@@ -82,10 +84,11 @@ export async function startDashboardStack(env: NodeJS.ProcessEnv = {}, now?: () 
     root,
     admin,
     sidecarApi,
-    async sidecar(agentId) {
+    async sidecar(agentId, files = {}) {
       const workspace = join(root, `ws-${agentId}`);
       await mkdir(workspace, { recursive: true });
       await writeFile(join(workspace, 'README.md'), '# dashboard test workspace\n');
+      for (const [path, content] of Object.entries(files)) await writeFile(join(workspace, path), content);
       const s = await startSidecar({
         coordinatorUrl: coordinator.url,
         agentId,

@@ -4,14 +4,18 @@ export function readable(value: unknown, indent = ''): string {
   if (typeof value !== 'object') return indentLines(String(value), indent);
   if (Array.isArray(value)) {
     if (value.length === 0) return `${indent}(none)`;
-    return value.map((v) => (isScalar(v) ? `${indent}- ${oneLine(v, indent + '  ')}` : `${indent}-\n${readable(v, indent + '  ')}`)).join('\n');
+    // `- key: value` with the item's other keys aligned under the first (YAML's list style).
+    return value.map((v) => (isScalar(v) ? `${indent}-${spaced(oneLine(v, indent + '  '))}` : `${indent}- ${readable(v, indent + '  ').slice(indent.length + 2)}`)).join('\n');
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return `${indent}(empty)`;
   return entries
-    .map(([k, v]) => (isScalar(v) ? `${indent}${k}: ${oneLine(v, indent + '  ')}` : `${indent}${k}:\n${readable(v, indent + '  ')}`))
+    .map(([k, v]) => (isScalar(v) ? `${indent}${k}:${spaced(oneLine(v, indent + '  '))}` : `${indent}${k}:\n${readable(v, indent + '  ')}`))
     .join('\n');
 }
+
+/** A one-line value follows its key after a space; a multi-line one starts on the next line. */
+const spaced = (text: string): string => (text.startsWith('\n') ? text : ` ${text}`);
 
 function isScalar(v: unknown): boolean {
   return v === null || typeof v !== 'object';

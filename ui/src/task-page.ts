@@ -21,7 +21,7 @@ export async function taskView(ctx: ViewContext, id: string): Promise<View> {
         h('p', { class: 'meta' }, `${task.workflow} · phase `, h('strong', { data: { phase: task.phase } }, task.phase), ` · ${task.status}`, task.claim === null ? '' : ` · held by ${task.claim.agent_id}`),
         pending === undefined ? null : h('p', { class: 'pending' }, 'Waiting for approval ', h('a', { href: '#/approvals' }, pending.id), ` (${pending.from} → ${pending.to})`),
         task.description === '' ? null : h('p', { class: 'description' }, task.description),
-        task.acceptance_criteria.length === 0 ? null : h('ul', { class: 'criteria' }, ...task.acceptance_criteria.map((c) => h('li', {}, c))),
+        task.acceptance_criteria.length === 0 ? null : h('section', {}, h('h3', {}, 'Acceptance criteria'), h('ul', { class: 'criteria' }, ...task.acceptance_criteria.map((c) => h('li', {}, c)))),
         task.blockers.length === 0 ? null : h('section', {}, h('h3', {}, 'Blockers'), h('pre', {}, readable(task.blockers))),
         historyTable(task),
         h('section', {}, h('h3', {}, 'Files changed'), filesChanged(artifacts)),
