@@ -17,6 +17,8 @@ export interface ChainLink {
   readonly audit_seq: number | null;
   readonly agent_id: string | null;
   readonly detail: string;
+  /** test_lock links: whether the lock was taken or held here, and its sha256. */
+  readonly lock?: { readonly action: 'locked' | 'held'; readonly sha256: string };
 }
 
 export interface ChainEntry {
@@ -52,7 +54,8 @@ function linksOf(e: PassedEvidence, entry: HistoryEntry, children: (id: string) 
     links.push({ kind, event_seq: seq, audit_seq: e.test_run.audit_seq, agent_id: e.agent_id, detail: runDetail(e.test_run) });
   }
   if (e.test_lock !== undefined) {
-    links.push({ kind: 'test_lock', event_seq: seq, audit_seq: e.audit_head?.seq ?? null, agent_id: e.agent_id, detail: `${e.test_lock.action} ${e.test_lock.files} file(s), sha256 ${e.test_lock.sha256}` });
+    const lock = { action: e.test_lock.action, sha256: e.test_lock.sha256 };
+    links.push({ kind: 'test_lock', event_seq: seq, audit_seq: e.audit_head?.seq ?? null, agent_id: e.agent_id, detail: `${lock.action} ${e.test_lock.files} file(s), sha256 ${lock.sha256}`, lock });
   }
   for (const r of e.reviews ?? []) {
     const child = children(r.task_id);
@@ -78,7 +81,7 @@ function orderProblems(entries: readonly ChainEntry[], authors: ReadonlySet<stri
   const all = entries.flatMap((e) => e.links);
   const first = (kind: LinkKind, after = -1) => all.findIndex((l, i) => i > after && l.kind === kind);
   const red = first('red_run');
-  const lock = all.findIndex((l) => l.kind === 'test_lock' && l.detail.startsWith('locked'));
+  const lock = all.findIndex((l) => l.lock?.action === 'locked');
   const green = first('green_run', Math.max(red, lock));
   const review = first('review', green);
   const approval = first('approval', review);
@@ -88,9 +91,9 @@ function orderProblems(entries: readonly ChainEntry[], authors: ReadonlySet<stri
   if (green === -1) problems.push('no green run (tests_passing) after the red run and the lock');
   if (review === -1) problems.push('no review verdict after the green run');
   if (approval === -1) problems.push('no approval after the review');
-  const locked = all[lock]?.detail.split('sha256 ')[1];
+  const locked = all[lock]?.lock?.sha256;
   for (const l of all) {
-    if (l.kind === 'test_lock' && l.detail.startsWith('held') && l.detail.split('sha256 ')[1] !== locked) problems.push(`a later gate held a different test lock (${l.detail})`);
+    if (l.lock?.action === 'held' && l.lock.sha256 !== locked) problems.push(`a later gate held a different test lock (${l.detail})`);
     if (l.kind === 'review' && (l.agent_id === null || authors.has(l.agent_id))) problems.push(`review not independent: ${l.detail}`);
   }
   return problems;

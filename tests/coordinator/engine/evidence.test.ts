@@ -57,6 +57,9 @@ describe('signed evidence', () => {
     history[1] = { ...red, evidence: { ...red.evidence, test_run: { ...red.evidence.test_run, failed: 0 } } };
     expect(buildEvidenceChain({ ...task, history }, children).problems).toEqual([expect.stringMatching(/TDD → IMPL does not match its digest/)]);
 
+    const otherLock = task.history.map((e) => (e.evidence?.test_lock?.action !== 'held' ? e : { ...e, evidence: { ...e.evidence, test_lock: { ...e.evidence.test_lock, sha256: 'f'.repeat(64) } } }));
+    expect(buildEvidenceChain({ ...task, history: otherLock }, children).problems.join('\n')).toMatch(/held a different test lock/);
+
     const noApproval = task.history.map((e) => (e.approval_id === undefined ? e : { ...e, evidence: { ...e.evidence!, approval: undefined } }));
     expect(buildEvidenceChain({ ...task, history: noApproval }, children).problems).toContain('no approval after the review');
 
