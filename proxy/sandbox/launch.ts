@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Logger } from '../../core/log.js';
 import { exitCodeOf, sigkill } from '../tools/child-exit.js';
-import { OutputCap, OutputTail } from '../tools/output-cap.js';
+import { CommandOutput, type CapturedRun } from '../tools/output-cap.js';
 
 export interface LaunchSettings {
   readonly timeoutMs: number;
@@ -21,15 +21,8 @@ export interface LaunchSettings {
   readonly logger: Logger;
 }
 
-export interface Ran {
+export interface Ran extends CapturedRun {
   readonly kind: 'ran';
-  readonly exit_code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly duration_ms: number;
-  readonly truncated: boolean;
-  readonly combined: string;
-  readonly tail: string;
 }
 
 export type LaunchOutcome =
@@ -39,7 +32,6 @@ export type LaunchOutcome =
   /** The sandbox was built but the program could not be executed (ENOENT, EACCES…). */
   | { readonly kind: 'not_executed'; readonly errno: string };
 
-const TAIL_BYTES = 64 * 1024;
 const DRAIN_GRACE_MS = 1000;
 /** If PID 1 was killed and unshare still has not exited, the whole group goes. */
 const KILL_ESCALATION_MS = 3000;
@@ -82,10 +74,7 @@ export function launch(file: string, args: readonly string[], s: LaunchSettings)
     }
     const pid = child.pid;
     const status = new Status();
-    const out = new OutputCap(s.maxOutputBytes);
-    const errOut = new OutputCap(s.maxOutputBytes);
-    const combined = new OutputCap(s.maxOutputBytes);
-    const tail = new OutputTail(TAIL_BYTES);
+    const output = new CommandOutput(s.maxOutputBytes);
     let timedOut = false;
     let settled = false;
     let grace: NodeJS.Timeout | undefined;
@@ -108,16 +97,7 @@ export function launch(file: string, args: readonly string[], s: LaunchSettings)
     let open = 2;
     const ran = (exitCode: number): Ran => {
       const note = timedOut ? `\n[phasegate] timed out after ${s.timeoutMs} ms; every process of the command was killed\n` : '';
-      return {
-        kind: 'ran',
-        exit_code: exitCode,
-        stdout: out.text(),
-        stderr: errOut.text() + note,
-        duration_ms: Math.round(performance.now() - started),
-        truncated: out.truncated || errOut.truncated,
-        combined: combined.text() + note,
-        tail: tail.text() + note,
-      };
+      return { kind: 'ran', ...output.result(exitCode, started, note) };
     };
     // Fast path: PID 1 said every process is dead and the output pipes are closed. The
     // kernel's teardown of the namespaces (mounts, network) then runs while we go on.
@@ -127,8 +107,7 @@ export function launch(file: string, args: readonly string[], s: LaunchSettings)
       resolve(status.execErrno === undefined ? ran(status.done) : { kind: 'not_executed', errno: status.execErrno });
     };
     (stdio[3] as NodeJS.ReadableStream | null)?.on('data', (c: Buffer) => (status.push(c), maybeDone()));
-    child.stdout?.on('data', (c: Buffer) => (out.push(c), combined.push(c), tail.push(c)));
-    child.stderr?.on('data', (c: Buffer) => (errOut.push(c), combined.push(c), tail.push(c)));
+    output.listen(child);
     for (const p of [child.stdout, child.stderr]) p?.once('close', () => (open--, maybeDone()));
     child.once('error', (err) => {
       if (settled) return;
@@ -146,7 +125,7 @@ export function launch(file: string, args: readonly string[], s: LaunchSettings)
       if (settled) return;
       finish();
       if (!status.ready) {
-        const why = status.failure ?? (timedOut ? 'timed out while building the sandbox' : `launcher exited with ${exitCodeOf(code, signal)}: ${errOut.text().trim().slice(0, 500)}`);
+        const why = status.failure ?? (timedOut ? 'timed out while building the sandbox' : `launcher exited with ${exitCodeOf(code, signal)}: ${output.stderrText().trim().slice(0, 500)}`);
         resolve({ kind: 'setup_failed', detail: why });
         return;
       }

@@ -12,9 +12,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { PhasegateError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { exitCodeOf, sigkill } from './child-exit.js';
-import { OutputCap, OutputTail } from './output-cap.js';
+import { CommandOutput, type CapturedRun } from './output-cap.js';
 import { fromOsError } from './tool-errors.js';
-import type { CommandResult } from './types.js';
 
 export interface ExecSettings {
   /** Real, confined working directory. */
@@ -27,12 +26,8 @@ export interface ExecSettings {
 }
 
 /** A command result plus stdout+stderr interleaved as they arrived (capped) and its last 64 KiB. */
-export interface ExecOutcome extends CommandResult {
-  readonly combined: string;
-  readonly tail: string;
-}
+export type ExecOutcome = CapturedRun;
 
-const TAIL_BYTES = 64 * 1024;
 /** After the group is killed, a pipe still held by an escaped process is abandoned after this. */
 const DRAIN_GRACE_MS = 1000;
 
@@ -49,10 +44,7 @@ export function execute(argv: readonly string[], s: ExecSettings): Promise<ExecO
       return;
     }
     const pid = child.pid;
-    const out = new OutputCap(s.maxOutputBytes);
-    const errOut = new OutputCap(s.maxOutputBytes);
-    const combined = new OutputCap(s.maxOutputBytes);
-    const tail = new OutputTail(TAIL_BYTES);
+    const output = new CommandOutput(s.maxOutputBytes);
     let timedOut = false;
     let settled = false;
     let grace: NodeJS.Timeout | undefined;
@@ -66,8 +58,7 @@ export function execute(argv: readonly string[], s: ExecSettings): Promise<ExecO
       clearTimeout(timer);
       clearTimeout(grace);
     };
-    child.stdout?.on('data', (c: Buffer) => (out.push(c), combined.push(c), tail.push(c)));
-    child.stderr?.on('data', (c: Buffer) => (errOut.push(c), combined.push(c), tail.push(c)));
+    output.listen(child);
     child.once('error', (err) => {
       if (settled) return;
       finish();
@@ -82,15 +73,7 @@ export function execute(argv: readonly string[], s: ExecSettings): Promise<ExecO
       if (settled) return;
       finish();
       const note = timedOut ? `\n[phasegate] timed out after ${s.timeoutMs} ms; process group killed\n` : '';
-      resolve({
-        exit_code: exitCodeOf(code, signal),
-        stdout: out.text(),
-        stderr: errOut.text() + note,
-        duration_ms: Math.round(performance.now() - started),
-        truncated: out.truncated || errOut.truncated,
-        combined: combined.text() + note,
-        tail: tail.text() + note,
-      });
+      resolve(output.result(exitCodeOf(code, signal), started, note));
     });
   });
 }
