@@ -8,21 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCoordinator } from '../core/coordinator/http/index.js';
 import { createLogger } from '../core/log.js';
+import { CYCLE } from './cycle-contract.js';
 import { benchAsync, benchThroughput, type BenchResult } from './harness.js';
-
-/** A gate-free cycle, so one task can transition back and forth forever. */
-const CYCLE = `version: 1
-workflows:
-  default:
-    phases:
-      A: { tools: { allowed: [read_file] } }
-      B: { tools: { allowed: [read_file] } }
-      COMPLETE: { tools: { allowed: [read_file] } }
-    transitions:
-      - { from: A, to: B }
-      - { from: B, to: A }
-      - { from: B, to: COMPLETE }
-`;
 
 type Call = (method: string, path: string, key: string, body?: unknown) => Promise<any>;
 

@@ -7,39 +7,20 @@
  * adds for an agent; `mcp.* − sdk.*` adds the process hop too.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { packageRoot } from '../core/contract/index.js';
-import { startCoordinator } from '../core/coordinator/http/index.js';
-import { createLogger } from '../core/log.js';
 import { createMcpBridge } from '../proxy/mcp/index.js';
-import { startSidecar } from '../proxy/sidecar/index.js';
 import { AgentClient, PolicyDeniedError } from '../sdk/index.js';
+import { AGENT_KEY, startBenchStack } from './stack.js';
 import { benchAsync, type BenchResult } from './harness.js';
 
-const AGENT_KEY = 'bench-agent-key-0123456789abcdef';
 
 export async function benches(): Promise<BenchResult[]> {
-  const root = await mkdtemp(join(tmpdir(), 'phasegate-bench-mcp-'));
-  const logger = createLogger('bench', 'silent');
-  const env = { PHASEGATE_JWT_SECRET: 'bench-hs256-secret-0123456789abcdef0123' };
-  const workspace = join(root, 'ws');
-  await mkdir(workspace);
-  await writeFile(join(workspace, 'one_k.txt'), 'x'.repeat(1023) + '\n');
-  const coordinator = await startCoordinator({ dataDir: join(root, 'data'), port: 0, contractFile: join(packageRoot(), 'agent_workflow.yaml'), env, logger });
-  const sidecar = await startSidecar({
-    coordinatorUrl: coordinator.url, agentId: 'bench-agent', workspace, auditDir: join(root, 'audit'),
-    agentKey: AGENT_KEY, sidecarKey: coordinator.sidecarKey, env, logger,
-  });
-  await fetch(`${coordinator.url}/api/v1/tasks`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${coordinator.adminKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ title: 'bench' }),
-  });
+  const stack = await startBenchStack('mcp');
+  const { logger, sidecar } = stack;
   const claim = await sidecar.claim();
   const sdk = await AgentClient.connect({ url: sidecar.url, agentKey: AGENT_KEY, token: claim.token });
   const mcp = new Client({ name: 'bench', version: '1.0.0' });
@@ -114,9 +95,7 @@ export async function benches(): Promise<BenchResult[]> {
     await inproc.close();
     inprocSdk.close();
     sdk.close();
-    await sidecar.close();
-    await coordinator.close();
-    await rm(root, { recursive: true, force: true });
+    await stack.close();
   }
   return results;
 }

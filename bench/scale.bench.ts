@@ -23,20 +23,9 @@ import { openStore } from '../core/coordinator/store.js';
 import type { CoordEvent } from '../core/coordinator/types.js';
 import { createLogger } from '../core/log.js';
 import { createIssuer, createVerifier } from '../core/tokens/index.js';
+import { CYCLE } from './cycle-contract.js';
 import { benchAsync, type BenchResult } from './harness.js';
 
-const CYCLE = `version: 1
-workflows:
-  default:
-    phases:
-      A: { tools: { allowed: [read_file] } }
-      B: { tools: { allowed: [read_file] } }
-      COMPLETE: { tools: { allowed: [read_file] } }
-    transitions:
-      - { from: A, to: B }
-      - { from: B, to: A }
-      - { from: B, to: COMPLETE }
-`;
 const SECRET = 'scale-bench-hs256-secret-0123456789abcdef';
 const ADMIN_KEY = 'scale-bench-admin-key-0123456789abcdef';
 const SIDECAR_KEY = 'scale-bench-sidecar-key-0123456789abcdef';

@@ -4,17 +4,12 @@
  * cost) and the same read done directly with `fs`.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
-import { packageRoot } from '../core/contract/index.js';
-import { startCoordinator } from '../core/coordinator/http/index.js';
-import { createLogger } from '../core/log.js';
-import { startSidecar } from '../proxy/sidecar/index.js';
+import { AGENT_KEY, startBenchStack } from './stack.js';
 import { benchAsync, benchThroughput, type BenchResult } from './harness.js';
 
-const AGENT_KEY = 'bench-agent-key-0123456789abcdef';
 
 /** A minimal promise-per-request JSON-RPC client over one socket. */
 class Client {
@@ -47,22 +42,8 @@ class Client {
 }
 
 export async function benches(): Promise<BenchResult[]> {
-  const root = await mkdtemp(join(tmpdir(), 'phasegate-bench-sidecar-'));
-  const logger = createLogger('bench', 'silent');
-  const env = { PHASEGATE_JWT_SECRET: 'bench-hs256-secret-0123456789abcdef0123' };
-  const workspace = join(root, 'ws');
-  await mkdir(workspace);
-  await writeFile(join(workspace, 'one_k.txt'), 'x'.repeat(1023) + '\n');
-  const coordinator = await startCoordinator({ dataDir: join(root, 'data'), port: 0, contractFile: join(packageRoot(), 'agent_workflow.yaml'), env, logger });
-  const sidecar = await startSidecar({
-    coordinatorUrl: coordinator.url, agentId: 'bench-agent', workspace, auditDir: join(root, 'audit'),
-    agentKey: AGENT_KEY, sidecarKey: coordinator.sidecarKey, env, logger,
-  });
-  await fetch(`${coordinator.url}/api/v1/tasks`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${coordinator.adminKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ title: 'bench' }),
-  });
+  const stack = await startBenchStack('sidecar');
+  const { root, workspace, sidecar } = stack;
   const auth = { authorization: `Bearer ${AGENT_KEY}` };
   const agent = await Client.open(sidecar.url, auth);
   const { result: claim } = await agent.call('task.claim', {});
@@ -124,9 +105,7 @@ export async function benches(): Promise<BenchResult[]> {
     echoServer.close();
     floorServer.close();
     closeSync(floorFd);
-    await sidecar.close();
-    await coordinator.close();
-    await rm(root, { recursive: true, force: true });
+    await stack.close();
   }
   return results;
 }

@@ -88,10 +88,6 @@ export const BUILT_IN_TOOLS: Readonly<Record<string, ToolDef>> = {
 export const WORKFLOW_TOOLS = ['workflow_status', 'workflow_transition', 'workflow_describe'] as const;
 export type WorkflowTool = (typeof WORKFLOW_TOOLS)[number];
 
-export function isBuiltInTool(name: string): boolean {
-  return Object.hasOwn(BUILT_IN_TOOLS, name);
-}
-
 export function isWorkflowTool(name: string): name is WorkflowTool {
   return (WORKFLOW_TOOLS as readonly string[]).includes(name);
 }

@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Logger } from '../../core/log.js';
+import { exitCodeOf, sigkill } from '../tools/child-exit.js';
 import { OutputCap, OutputTail } from '../tools/output-cap.js';
 
 export interface LaunchSettings {
@@ -43,21 +44,6 @@ const DRAIN_GRACE_MS = 1000;
 /** If PID 1 was killed and unshare still has not exited, the whole group goes. */
 const KILL_ESCALATION_MS = 3000;
 const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([k, v]) => [v, k]));
-
-function kill(pid: number | undefined, group: boolean): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(group ? -pid : pid, 'SIGKILL');
-  } catch {
-    // ESRCH: already gone
-  }
-}
-
-function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
-  if (code !== null) return code;
-  const n = signal === null ? undefined : constants.signals[signal];
-  return 128 + (n ?? 0);
-}
 
 /** Status lines of setup-script.ts. */
 class Status {
@@ -108,9 +94,9 @@ export function launch(file: string, args: readonly string[], s: LaunchSettings)
       timedOut = true;
       s.logger.warn({ timeout_ms: s.timeoutMs }, 'command_timed_out');
       // Killing PID 1 tears the namespace down; before PID 1 reported, unshare's --kill-child does it.
-      if (status.pid1 !== undefined) kill(status.pid1, false);
-      else kill(pid, true);
-      escalate = setTimeout(() => kill(pid, true), KILL_ESCALATION_MS);
+      if (status.pid1 !== undefined) sigkill(status.pid1, false);
+      else sigkill(pid, true);
+      escalate = setTimeout(() => sigkill(pid, true), KILL_ESCALATION_MS);
     }, s.timeoutMs);
     const finish = (): void => {
       settled = true;
@@ -147,11 +133,11 @@ export function launch(file: string, args: readonly string[], s: LaunchSettings)
     child.once('error', (err) => {
       if (settled) return;
       finish();
-      kill(pid, true);
+      sigkill(pid, true);
       reject(err);
     });
     child.once('exit', () => {
-      kill(pid, true);
+      sigkill(pid, true);
       grace = setTimeout(() => {
         for (const p of stdio) (p as NodeJS.ReadableStream & { destroy?: () => void } | null)?.destroy?.();
       }, DRAIN_GRACE_MS);

@@ -9,9 +9,9 @@
  * group with setsid — see docs/security.md).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { constants } from 'node:os';
 import { PhasegateError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
+import { exitCodeOf, sigkill } from './child-exit.js';
 import { OutputCap, OutputTail } from './output-cap.js';
 import { fromOsError } from './tool-errors.js';
 import type { CommandResult } from './types.js';
@@ -36,22 +36,6 @@ const TAIL_BYTES = 64 * 1024;
 /** After the group is killed, a pipe still held by an escaped process is abandoned after this. */
 const DRAIN_GRACE_MS = 1000;
 
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // ESRCH: the group is already gone.
-  }
-}
-
-/** Exit code, or 128 + signal number when killed by a signal (the shell convention: SIGKILL → 137). */
-function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
-  if (code !== null) return code;
-  const n = signal === null ? undefined : constants.signals[signal];
-  return 128 + (n ?? 0);
-}
-
 export function execute(argv: readonly string[], s: ExecSettings): Promise<ExecOutcome> {
   const [file, ...args] = argv;
   if (file === undefined || file === '') return Promise.reject(new PhasegateError('invalid_params', 'argv is empty'));
@@ -75,7 +59,7 @@ export function execute(argv: readonly string[], s: ExecSettings): Promise<ExecO
     const timer = setTimeout(() => {
       timedOut = true;
       s.logger.warn({ argv0: file, timeout_ms: s.timeoutMs }, 'command_timed_out');
-      killGroup(pid);
+      sigkill(pid, true);
     }, s.timeoutMs);
     const finish = (): void => {
       settled = true;
@@ -87,11 +71,11 @@ export function execute(argv: readonly string[], s: ExecSettings): Promise<ExecO
     child.once('error', (err) => {
       if (settled) return;
       finish();
-      killGroup(pid);
+      sigkill(pid, true);
       reject(fromOsError(err, file));
     });
     child.once('exit', () => {
-      killGroup(pid);
+      sigkill(pid, true);
       grace = setTimeout(() => (child.stdout?.destroy(), child.stderr?.destroy()), DRAIN_GRACE_MS);
     });
     child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {

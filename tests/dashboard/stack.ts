@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { startCoordinator, type RunningCoordinator } from '../../core/coordinator/http/index.js';
 import { createLogger } from '../../core/log.js';
 import { startSidecar, type Sidecar } from '../../proxy/sidecar/index.js';
+import { api as caller, type Api as Call } from '../coordinator/http/helpers.js';
 
 export const CONTRACT = resolve(import.meta.dirname, 'fixtures/dashboard-contract.yaml');
 /** One gate on a green run the sidecar records. */
@@ -13,7 +14,8 @@ export const AGENT_KEY = 'dashboard-tests-agent-key-0123456789';
 const JWT_SECRET = 'dashboard-tests-hs256-secret-0123456789abcdef';
 const silent = createLogger('dashboard-test', 'silent');
 
-export type Call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any; headers: Headers }>;
+/** The coordinator test client; its `body` is parsed JSON or, for HTML, scripts and CSS, text. */
+export { api as caller, type Api as Call } from '../coordinator/http/helpers.js';
 
 export interface DashboardStack {
   readonly coordinator: RunningCoordinator;
@@ -31,28 +33,6 @@ export interface DashboardStack {
   /** Claims `taskId` for `agentId` and moves it DRAFT → PLAN; returns the new token. */
   moveToPlan(taskId: string, agentId: string): Promise<string>;
   close(): Promise<void>;
-}
-
-export function caller(base: string, key: string | undefined): Call {
-  return async (method, path, body, headers = {}) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: {
-        ...(key === undefined ? {} : { authorization: `Bearer ${key}` }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // HTML, scripts and CSS stay text.
-    }
-    return { status: res.status, body: parsed, headers: res.headers };
-  };
 }
 
 export async function startDashboardStack(env: NodeJS.ProcessEnv = {}, now?: () => number, contractFile = CONTRACT): Promise<DashboardStack> {

@@ -92,7 +92,7 @@ export function api(base: string, key: string | undefined): Api {
     try {
       parsed = JSON.parse(text);
     } catch {
-      // Non-JSON bodies (metrics) stay text.
+      // Non-JSON bodies (metrics; the dashboard's HTML, scripts and CSS) stay text.
     }
     return { status: res.status, body: parsed, headers: res.headers };
   };
