@@ -69,6 +69,18 @@ export async function resolveForCreate(root: string, path: string, recheck: Real
   const rel = checkInput(path);
   if (rel === '.') throw toolFailed('EISDIR', rel);
   const parts = rel.split('/');
+  for (let attempt = 0; ; attempt++) {
+    const target = await resolveOnce(root, rel, parts, recheck);
+    if (target !== undefined) return target;
+    // A missing folder appeared between realpath() and lstat(): another write created it
+    // (two calls, or the parallel apply of a command's changes, writing into one new folder).
+    // Resolve again from the top; a path that keeps changing under us is refused.
+    if (attempt === 2) throw outsideWorkspace(`path changed during access: ${rel}`);
+  }
+}
+
+/** One resolution; undefined when the first missing component appeared meanwhile. */
+async function resolveOnce(root: string, rel: string, parts: readonly string[], recheck: RealPathCheck): Promise<CreateTarget | undefined> {
   for (let i = parts.length; i >= 0; i--) {
     let base: string;
     try {
@@ -78,7 +90,7 @@ export async function resolveForCreate(root: string, path: string, recheck: Real
       throw fromOsError(err, rel);
     }
     const rest = parts.slice(i);
-    if (rest.length > 0) await refuseDangling(join(base, rest[0] as string), rel);
+    if (rest.length > 0 && (await appeared(join(base, rest[0] as string), rel))) return undefined;
     const target = confine(root, join(base, ...rest), rel);
     recheck(target.rel);
     const missingDirs = rest.slice(0, -1).map((_, k) => join(base, ...rest.slice(0, k + 1)));
@@ -88,17 +100,20 @@ export async function resolveForCreate(root: string, path: string, recheck: Real
 }
 
 /**
- * realpath() said ENOENT, yet something is there: a dangling symlink. Where it would lead
- * once its target appears cannot be confined ahead of time, so it is refused.
+ * realpath() said ENOENT, yet something is there. A symlink is dangling: where it would lead
+ * once its target appears cannot be confined ahead of time, so it is refused. Anything else
+ * was created after realpath() looked: the caller resolves again.
  */
-async function refuseDangling(abs: string, shown: string): Promise<void> {
+async function appeared(abs: string, shown: string): Promise<boolean> {
+  let link: boolean;
   try {
-    await lstat(abs);
+    link = (await lstat(abs)).isSymbolicLink();
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return;
+    if (errnoCode(err) === 'ENOENT') return false;
     throw fromOsError(err, shown);
   }
-  throw outsideWorkspace(`path is a dangling symlink: ${shown}`);
+  if (link) throw outsideWorkspace(`path is a dangling symlink: ${shown}`);
+  return true;
 }
 
 /**
