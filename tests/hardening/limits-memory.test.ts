@@ -47,17 +47,7 @@ function unfinishedBody(port: number, chunk: Buffer, sockets: Socket[]): Attempt
     socket.once('close', () => resolve());
     socket.on('connect', async () => {
       socket.write(`POST /api/v1/tools/execute HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${AGENT_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${8 * MiB}\r\n\r\n`);
-      let sent = 0;
-      while (sent < 8 * MiB - 1 && !socket.destroyed) {
-        const n = Math.min(chunk.length, 8 * MiB - 1 - sent);
-        sent += n;
-        if (!socket.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
-          await new Promise<void>((r) => {
-            socket.once('drain', r);
-            socket.once('close', r);
-          });
-        }
-      }
+      await sendAllButLastByte(socket, chunk, 8 * MiB);
       resolve();
     });
   });
@@ -169,19 +159,24 @@ function unfinishedFrame(port: number, chunk: Buffer, sockets: Socket[]): Attemp
       header[1] = 0x80 | 127;
       header.writeBigUInt64BE(BigInt(length), 2);
       socket.write(header);
-      let sent = 0;
-      while (sent < length - 1 && !socket.destroyed) {
-        const n = Math.min(chunk.length, length - 1 - sent);
-        sent += n;
-        if (!socket.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
-          await new Promise<void>((r) => {
-            socket.once('drain', r);
-            socket.once('close', r);
-          });
-        }
-      }
+      await sendAllButLastByte(socket, chunk, length);
       resolve();
     });
   });
   return { sent, reply: () => reply, closed: () => closed };
+}
+
+/** Writes `length - 1` bytes of `chunk` repeats, honouring backpressure: a body or frame left unfinished. */
+async function sendAllButLastByte(socket: import('node:net').Socket, chunk: Buffer, length: number): Promise<void> {
+  let sent = 0;
+  while (sent < length - 1 && !socket.destroyed) {
+    const n = Math.min(chunk.length, length - 1 - sent);
+    sent += n;
+    if (!socket.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
+      await new Promise<void>((r) => {
+        socket.once('drain', r);
+        socket.once('close', r);
+      });
+    }
+  }
 }
