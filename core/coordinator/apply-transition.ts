@@ -5,7 +5,7 @@ import { workflowOf, type Engine } from './engine.js';
 import { evidenceDigest } from './passed-evidence.js';
 import { cancelOpenReviews } from './review-rounds.js';
 import { insertTask } from './task-create.js';
-import type { HistoryEntry, PassedEvidence, TaskRecord } from './types.js';
+import type { HistoryEntry, PassedEvidence, StoredTask } from './types.js';
 import type { WriteTx } from './write-tx.js';
 
 export interface ApplyInput {
@@ -28,7 +28,7 @@ export function storeArtifacts(tx: WriteTx, artifacts: Readonly<Record<string, u
   return out;
 }
 
-export function applyTransition(engine: Engine, tx: WriteTx, task: TaskRecord, tr: CompiledTransition, input: ApplyInput): TaskRecord {
+export function applyTransition(engine: Engine, tx: WriteTx, task: StoredTask, tr: CompiledTransition, input: ApplyInput): StoredTask {
   const wf = workflowOf(engine.contract, task.workflow);
   const visit = (task.visit ?? 0) + 1;
   const digest = input.evidence === undefined ? undefined : evidenceDigest(input.evidence);
@@ -79,14 +79,14 @@ export function applyTransition(engine: Engine, tx: WriteTx, task: TaskRecord, t
   const terminal = wf.terminalPhases.has(tr.to);
   // A finished task gives its claim back; otherwise the move proves the holder is alive, so the lease restarts.
   const claim = terminal || task.claim === null ? null : { ...task.claim, lease_expires_at: leaseUntil(tx.nowMs, engine.leaseMs) };
-  const next: TaskRecord = {
+  const next: StoredTask = {
     ...task,
     phase: tr.to,
     visit,
     phase_evidence: digest ?? null,
     status: terminal ? 'completed' : claim === null ? 'pending' : 'claimed',
     claim,
-    history: [...task.history, entry],
+    ...tx.appendHistory(task, entry),
     artifacts: { ...task.artifacts, ...input.artifacts },
     test_lock: tr.lockTests ? { ...input.testHashes } : task.test_lock,
     pending_approval_id: null,

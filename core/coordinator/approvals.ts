@@ -8,14 +8,14 @@ import { workflowOf, type Engine } from './engine.js';
 import { idOrdinal } from './ids.js';
 import type { Store } from './store.js';
 import type { Evidence } from '../gates/types.js';
-import type { ApprovalRecord, PassedEvidence, TaskRecord } from './types.js';
+import type { ApprovalRecord, PassedEvidence, StoredTask } from './types.js';
 import type { WriteTx } from './write-tx.js';
 
 /** Creates the pending approval and parks the task in `awaiting_approval`; returns the approval id. */
 export function parkForApproval(
   tx: WriteTx,
   store: Store,
-  task: TaskRecord,
+  task: StoredTask,
   tr: CompiledTransition,
   agentId: string,
   artifacts: Readonly<Record<string, string>>,
@@ -53,7 +53,7 @@ export function listApprovals(store: Store, status?: ApprovalRecord['status']): 
 }
 
 /** The approval and its parked task, both still waiting for this decision. */
-function pendingPair(store: Store, id: string): { approval: ApprovalRecord; task: TaskRecord } {
+function pendingPair(store: Store, id: string): { approval: ApprovalRecord; task: StoredTask } {
   const approval = store.approvals.get(id);
   if (approval === undefined) throw new PhasegateError('not_found', `no approval ${id}`);
   const task = store.tasks.get(approval.task_id);

@@ -1,14 +1,14 @@
 /** Does a token (or an agent) still speak for the live claim on a task? Shared by transition, refresh, snapshot, heartbeat, release. */
 import { PhasegateError } from '../errors.js';
 import type { PhaseClaims } from '../tokens/types.js';
-import type { TaskRecord } from './types.js';
+import type { StoredTask } from './types.js';
 
 /** A lease runs only while the task is `claimed`; paused or awaiting-approval tasks wait on a human. */
-export function leaseExpired(task: TaskRecord, nowMs: number): boolean {
+export function leaseExpired(task: StoredTask, nowMs: number): boolean {
   return task.status === 'claimed' && task.claim !== null && nowMs >= Date.parse(task.claim.lease_expires_at);
 }
 
-export function taskOrNotFound(task: TaskRecord | undefined, id: string): TaskRecord {
+export function taskOrNotFound(task: StoredTask | undefined, id: string): StoredTask {
   if (task === undefined) throw new PhasegateError('not_found', `no task ${id}`);
   return task;
 }
@@ -18,7 +18,7 @@ export function taskOrNotFound(task: TaskRecord | undefined, id: string): TaskRe
  * from an earlier claim (after a release, an expiry, or another agent's claim): every claim
  * bumps the epoch, so old tokens die even though their signature and `exp` are still good.
  */
-export function assertTokenHolds(task: TaskRecord | undefined, claims: PhaseClaims, nowMs: number): TaskRecord {
+export function assertTokenHolds(task: StoredTask | undefined, claims: PhaseClaims, nowMs: number): StoredTask {
   const t = taskOrNotFound(task, claims.task_id);
   if (t.claim === null || t.claim.agent_id !== claims.sub || t.epoch !== claims.epoch) {
     throw new PhasegateError('token_superseded', `token for epoch ${claims.epoch} no longer holds task ${t.id}`);
@@ -28,7 +28,7 @@ export function assertTokenHolds(task: TaskRecord | undefined, claims: PhaseClai
 }
 
 /** The agent holds the claim (heartbeat, release). An expired lease still lets its holder give the task back. */
-export function assertAgentHolds(task: TaskRecord, agentId: string, nowMs: number, allowExpired = false): NonNullable<TaskRecord['claim']> {
+export function assertAgentHolds(task: StoredTask, agentId: string, nowMs: number, allowExpired = false): NonNullable<StoredTask['claim']> {
   if (task.claim === null) throw new PhasegateError('task_not_claimed', `task ${task.id} is not claimed`);
   if (task.claim.agent_id !== agentId) throw new PhasegateError('lease_lost', `task ${task.id} is not claimed by ${agentId}`);
   if (!allowExpired && leaseExpired(task, nowMs)) throw new PhasegateError('lease_lost', `lease on ${task.id} expired at ${task.claim.lease_expires_at}`);

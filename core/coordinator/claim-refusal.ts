@@ -4,9 +4,9 @@
  */
 import { leaseExpired } from './claim-check.js';
 import type { Store } from './store.js';
-import type { TaskRecord } from './types.js';
+import type { StoredTask } from './types.js';
 
-export function whyNotClaimable(store: Store, task: TaskRecord, caps: ReadonlySet<string>, nowMs: number): string {
+export function whyNotClaimable(store: Store, task: StoredTask, caps: ReadonlySet<string>, nowMs: number): string {
   const reasons: string[] = [];
   if (task.status === 'claimed' && task.claim !== null && !leaseExpired(task, nowMs)) {
     reasons.push(`it is held by ${task.claim.agent_id} until ${task.claim.lease_expires_at}`);

@@ -2,7 +2,7 @@
 import type { CompiledContract } from '../contract/types.js';
 import type { PhaseGrant } from '../tokens/types.js';
 import { workflowOf } from './engine.js';
-import type { TaskRecord } from './types.js';
+import type { StoredTask } from './types.js';
 
 /** allowed minus forbidden, sorted (a tool listed in both is forbidden). */
 export function allowedTools(contract: CompiledContract, workflow: string, phase: string): string[] {
@@ -11,7 +11,7 @@ export function allowedTools(contract: CompiledContract, workflow: string, phase
   return [...p.allowed].filter((t) => !p.forbidden.has(t)).sort();
 }
 
-export function grantFor(contract: CompiledContract, task: TaskRecord, agentId: string): PhaseGrant {
+export function grantFor(contract: CompiledContract, task: StoredTask, agentId: string): PhaseGrant {
   return {
     sub: agentId,
     task_id: task.id,

@@ -2,12 +2,12 @@
 import type { Logger } from '../log.js';
 import { leaseExpired } from './claim-check.js';
 import type { Engine } from './engine.js';
-import type { TaskRecord } from './types.js';
+import type { StoredTask } from './types.js';
 import type { WriteTx } from './write-tx.js';
 
 /** Back to pending in the phase it had; epoch + 1; event lease_expired. */
-export function expireClaim(tx: WriteTx, task: TaskRecord): TaskRecord {
-  const next: TaskRecord = { ...task, status: 'pending', claim: null, epoch: task.epoch + 1, updated_at: tx.nowIso };
+export function expireClaim(tx: WriteTx, task: StoredTask): StoredTask {
+  const next: StoredTask = { ...task, status: 'pending', claim: null, epoch: task.epoch + 1, updated_at: tx.nowIso };
   tx.saveTask(task, next);
   tx.emit('lease_expired', task.id, { agent_id: task.claim?.agent_id ?? null, epoch: next.epoch });
   return next;
@@ -16,7 +16,7 @@ export function expireClaim(tx: WriteTx, task: TaskRecord): TaskRecord {
 export async function expireLeases(engine: Engine): Promise<number> {
   const done = await engine.mutate((tx) => {
     // Collect first, then write: the loop must not move index entries under its own cursor.
-    const due: TaskRecord[] = [];
+    const due: StoredTask[] = [];
     for (const [until, id] of engine.store.leaseIndex.getKeys()) {
       if (Date.parse(until) > tx.nowMs) break; // ordered by expiry: the rest are live
       const task = engine.store.tasks.get(id);

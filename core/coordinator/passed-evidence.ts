@@ -7,13 +7,14 @@ import type { CompiledTransition } from '../contract/types.js';
 import { latestRun } from '../gates/index.js';
 import type { GateContext, SpawnedReview } from '../gates/types.js';
 import type { Store } from './store.js';
+import { lastEntry } from './task-history.js';
 import type { PassedEvidence, ReviewVerdict } from './types.js';
 
 function verdictOf(store: Store, r: SpawnedReview): ReviewVerdict {
   const child = store.tasks.get(r.id);
   const review = (typeof r.review === 'object' && r.review !== null ? r.review : {}) as { verdict?: unknown; issues?: unknown };
   const issues = Array.isArray(review.issues) ? review.issues : [];
-  const last = child?.status === 'completed' ? child.history.at(-1) : undefined;
+  const last = child?.status === 'completed' ? lastEntry(store, child) : undefined;
   return {
     task_id: r.id,
     agent_id: r.completed_by,

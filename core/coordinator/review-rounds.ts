@@ -6,13 +6,13 @@
 import type { CompiledTransition, CompiledWorkflow } from '../contract/types.js';
 import type { Blocker, SpawnedReview } from '../gates/types.js';
 import type { Store } from './store.js';
-import type { HistoryEntry, TaskRecord } from './types.js';
+import { lastEntry } from './task-history.js';
+import type { StoredTask } from './types.js';
 import type { WriteTx } from './write-tx.js';
 
 /** Every agent that held the task or moved it: none of them may claim or complete its review. */
-export function taskAuthors(task: TaskRecord): Set<string> {
-  const authors = new Set<string>();
-  for (const h of task.history) if (h.agent_id !== null) authors.add(h.agent_id);
+export function taskAuthors(task: StoredTask): Set<string> {
+  const authors = new Set<string>(task.authors);
   if (task.claim !== null) authors.add(task.claim.agent_id);
   return authors;
 }
@@ -22,23 +22,18 @@ export function taskAuthors(task: TaskRecord): Set<string> {
  * the implementing agent claiming its own review task (through a second sidecar, under
  * another agent id) and approving its own work.
  */
-export function isAuthorOfParent(store: Store, task: TaskRecord, agentId: string): boolean {
+export function isAuthorOfParent(store: Store, task: StoredTask, agentId: string): boolean {
   if (task.parent_id === null) return false;
   const parent = store.tasks.get(task.parent_id);
   return parent !== undefined && taskAuthors(parent).has(agentId);
 }
 
-function roundEntries(task: TaskRecord): HistoryEntry[] {
-  return task.history.filter((h) => h.spawned !== undefined && h.spawned.length > 0);
-}
-
 /** The review tasks of the latest spawn round: an earlier round's findings were answered by going back to IMPL. */
-export function spawnedReviews(store: Store, task: TaskRecord): SpawnedReview[] {
-  const round = roundEntries(task).at(-1)?.spawned ?? [];
-  return round.map((id) => {
+export function spawnedReviews(store: Store, task: StoredTask): SpawnedReview[] {
+  return task.last_round.map((id) => {
     const child = store.tasks.get(id);
     const hash = child?.artifacts.review;
-    const completedBy = child?.status === 'completed' ? (child.history.at(-1)?.agent_id ?? null) : null;
+    const completedBy = child?.status === 'completed' ? (lastEntry(store, child)?.agent_id ?? null) : null;
     return { id, status: child?.status ?? 'missing', review: hash === undefined ? undefined : store.artifacts.get(hash), completed_by: completedBy };
   });
 }
@@ -48,11 +43,11 @@ export function spawnedReviews(store: Store, task: TaskRecord): SpawnedReview[] 
  * is refused once `max_review_rounds` rounds were spawned. Attack stopped: 300 REVIEW ↔ IMPL
  * loops with self-written review artifacts creating a task per loop.
  */
-export function roundsExhausted(wf: CompiledWorkflow, tr: CompiledTransition, task: TaskRecord): Blocker | undefined {
+export function roundsExhausted(wf: CompiledWorkflow, tr: CompiledTransition, task: StoredTask): Blocker | undefined {
   if (tr.spawn.length > 0) return undefined;
   const startsRound = wf.transitions.some((t) => t.from === tr.to && t.spawn.length > 0);
   if (!startsRound) return undefined;
-  const rounds = roundEntries(task).length;
+  const rounds = task.review_rounds;
   if (rounds < wf.maxReviewRounds) return undefined;
   return {
     code: 'review_rounds_exhausted',
@@ -69,7 +64,7 @@ export function roundsExhausted(wf: CompiledWorkflow, tr: CompiledTransition, ta
 /** Who cancels a superseded round's review tasks: the coordinator itself, not an admin. */
 const CANCELLED_BY = 'coordinator';
 
-export function cancelOpenReviews(tx: WriteTx, store: Store, task: TaskRecord, reason: string): void {
+export function cancelOpenReviews(tx: WriteTx, store: Store, task: StoredTask, reason: string): void {
   for (const id of task.spawned) {
     const child = store.tasks.get(id);
     if (child === undefined || child.status === 'completed' || child.status === 'failed') continue;

@@ -18,7 +18,9 @@ import { cancel } from './task-cancel.js';
 import { pause, resume } from './task-pause.js';
 import { refresh, snapshot } from './token-reads.js';
 import { transition } from './transitions.js';
-import type { CoordinatorService } from './types.js';
+import { ensureHistoryRecords } from './history-migration.js';
+import { withHistory } from './task-history.js';
+import type { CoordinatorService, StoredTask, TaskRecord } from './types.js';
 
 export interface CoordinatorServiceOptions {
   readonly dataDir: string;
@@ -54,6 +56,7 @@ export async function openCoordinatorService(opts: CoordinatorServiceOptions): P
   const logger = opts.logger ?? createLogger('coordinator');
 
   const store = openStore(opts.dataDir);
+  ensureHistoryRecords(store);
   ensureTaskCounts(store);
   const commits = createGroupCommit(store.root);
   const publisher = new EventPublisher(logger);
@@ -83,24 +86,34 @@ export async function openCoordinatorService(opts: CoordinatorServiceOptions): P
   const stopTimer = startLeaseTimer(engine, leaseCheckMs, logger);
   logger.info({ data_dir: opts.dataDir, contract: opts.contract.sha256, lease_ms: leaseMs }, 'coordinator_store_opened');
 
+  // Every task that leaves the service carries its history, read back from its own records
+  // (task-history.ts): the engine never reads more than the last entry.
+  const hydrate = (task: StoredTask): TaskRecord => withHistory(store, task);
+  const hydrated = async (task: Promise<StoredTask>): Promise<TaskRecord> => hydrate(await task);
   let closing: Promise<void> | undefined;
   return {
-    createTask: (input) => createTask(engine, input),
-    listTasks: () => [...store.tasks.getRange().map((e) => e.value)].sort((a, b) => idOrdinal(a.id) - idOrdinal(b.id)),
+    createTask: (input) => hydrated(createTask(engine, input)),
+    listTasks: () => [...store.tasks.getRange().map((e) => e.value)].sort((a, b) => idOrdinal(a.id) - idOrdinal(b.id)).map(hydrate),
     taskCounts: () => taskCounts(store),
-    getTask: (id) => (typeof id === 'string' && id.length > 0 ? store.tasks.get(id) : undefined),
-    claim: (req) => claim(engine, req),
+    getTask: (id) => {
+      const task = typeof id === 'string' && id.length > 0 ? store.tasks.get(id) : undefined;
+      return task === undefined ? undefined : hydrate(task);
+    },
+    claim: async (req) => {
+      const claimed = await claim(engine, req);
+      return { ...claimed, task: hydrate(claimed.task) };
+    },
     transition: (req) => transition(engine, req),
     heartbeat: (taskId, agentId) => heartbeat(engine, taskId, agentId),
-    release: (taskId, agentId) => release(engine, taskId, agentId),
+    release: (taskId, agentId) => hydrated(release(engine, taskId, agentId)),
     refresh: (token) => refresh(engine, token),
     snapshot: (token) => snapshot(engine, token),
-    pause: (taskId, reason) => pause(engine, taskId, reason),
-    resume: (taskId) => resume(engine, taskId),
+    pause: (taskId, reason) => hydrated(pause(engine, taskId, reason)),
+    resume: (taskId) => hydrated(resume(engine, taskId)),
     listApprovals: (status) => listApprovals(store, status),
     approve: (id, note, decidedBy) => approve(engine, id, note, decidedBy),
     reject: (id, reason, decidedBy) => reject(engine, id, reason, decidedBy),
-    cancel: (taskId, reason, decidedBy) => cancel(engine, taskId, reason, decidedBy),
+    cancel: (taskId, reason, decidedBy) => hydrated(cancel(engine, taskId, reason, decidedBy)),
     artifact: (hash) => (typeof hash === 'string' && hash.length > 0 ? store.artifacts.get(hash) : undefined),
     recordCheckpoint: (cp) => recordCheckpoint(engine, cp),
     checkpoints: (agentId) => listCheckpoints(store, agentId),

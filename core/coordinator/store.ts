@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import type { AuditCheckpoint, ApprovalRecord, CoordEvent, PassedEvidence, TaskRecord } from './types.js';
+import type { AuditCheckpoint, ApprovalRecord, CoordEvent, HistoryEntry, PassedEvidence, StoredTask } from './types.js';
 
 /** What a parked (approval) transition needs again when it is finally applied. */
 export interface ParkedEvidence {
@@ -16,12 +16,21 @@ export interface ParkedEvidence {
 /** [agent_id, audit seq, audit hash]: two different hashes for one seq are both kept (that is the tamper evidence). */
 export type CheckpointKey = [string, number, string];
 
+/** [task id, index]: a task's history entries, oldest first, next to each other. */
+export type HistoryKey = [string, number];
+
 /** [-priority, created_at, id ordinal, id]: iteration order is claim order (priority desc, oldest first). */
 export type PendingKey = [number, string, number, string];
 
 export interface Store {
   readonly root: RootDatabase;
-  readonly tasks: Database<TaskRecord, string>;
+  /** Task records without their history (see `history`). */
+  readonly tasks: Database<StoredTask, string>;
+  /**
+   * One record per history entry: a transition appends one small record instead of
+   * re-encoding every past entry inside the task record (see task-history.ts).
+   */
+  readonly history: Database<HistoryEntry, HistoryKey>;
   /** sha256 of canonical JSON → artifact value, written once. */
   readonly artifacts: Database<unknown, string>;
   readonly approvals: Database<ApprovalRecord, string>;
@@ -44,7 +53,8 @@ export function openStore(dataDir: string): Store {
   const root = open({ path: dataDir, maxDbs: 16, overlappingSync: true });
   return {
     root,
-    tasks: root.openDB<TaskRecord, string>('tasks', {}),
+    tasks: root.openDB<StoredTask, string>('tasks', {}),
+    history: root.openDB<HistoryEntry, HistoryKey>('history', {}),
     artifacts: root.openDB<unknown, string>('artifacts', {}),
     approvals: root.openDB<ApprovalRecord, string>('approvals', {}),
     parked: root.openDB<ParkedEvidence, string>('parked', {}),

@@ -3,14 +3,14 @@ import { PhasegateError } from '../errors.js';
 import { nameAt } from './body-checks.js';
 import { taskOrNotFound } from './claim-check.js';
 import type { Engine } from './engine.js';
-import type { ApprovalRecord, TaskRecord } from './types.js';
+import type { ApprovalRecord, StoredTask } from './types.js';
 
 /**
  * Status `failed`, claim ended (epoch + 1, so every token of the claim dies and the sidecar
  * hears it lost the task), a pending approval rejected with the same reason. A task already
  * completed or failed is a 409: cancelling must not rewrite finished history.
  */
-export async function cancel(engine: Engine, taskId: string, reason: string, decidedBy = 'unknown'): Promise<TaskRecord> {
+export async function cancel(engine: Engine, taskId: string, reason: string, decidedBy = 'unknown'): Promise<StoredTask> {
   const id = nameAt(taskId, 'task_id');
   const why = nameAt(reason, 'reason', 10_000);
   const by = nameAt(decidedBy, 'decided_by', 300);
@@ -25,7 +25,7 @@ export async function cancel(engine: Engine, taskId: string, reason: string, dec
       void engine.store.parked.remove(approvalId);
       tx.emit('approval_decided', id, { approval_id: approvalId, decision: 'rejected', reason: decided.reason, decided_by: by });
     }
-    const next: TaskRecord = {
+    const next: StoredTask = {
       ...task,
       status: 'failed',
       claim: null,

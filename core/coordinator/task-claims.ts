@@ -9,13 +9,13 @@ import { idOrdinal } from './ids.js';
 import { expireClaim } from './leases.js';
 import { isAuthorOfParent } from './review-rounds.js';
 import type { Store } from './store.js';
-import type { ClaimRequest, ClaimResponse, TaskRecord } from './types.js';
+import type { ClaimRequest, ClaimResponse, StoredTask } from './types.js';
 
-function depsDone(store: Store, task: TaskRecord): boolean {
+function depsDone(store: Store, task: StoredTask): boolean {
   return task.depends_on.every((id) => store.tasks.get(id)?.status === 'completed');
 }
 
-function isClaimable(store: Store, task: TaskRecord, agentId: string, caps: ReadonlySet<string>, nowMs: number): boolean {
+function isClaimable(store: Store, task: StoredTask, agentId: string, caps: ReadonlySet<string>, nowMs: number): boolean {
   return (
     (task.status === 'pending' || leaseExpired(task, nowMs)) &&
     task.required_capabilities.every((c) => caps.has(c)) &&
@@ -25,7 +25,7 @@ function isClaimable(store: Store, task: TaskRecord, agentId: string, caps: Read
 }
 
 /** Claim order: priority desc, then oldest first. */
-function comesBefore(a: TaskRecord, b: TaskRecord | undefined): boolean {
+function comesBefore(a: StoredTask, b: StoredTask | undefined): boolean {
   if (b === undefined) return true;
   if (a.priority !== b.priority) return a.priority > b.priority;
   if (a.created_at !== b.created_at) return a.created_at < b.created_at;
@@ -33,8 +33,8 @@ function comesBefore(a: TaskRecord, b: TaskRecord | undefined): boolean {
 }
 
 /** The first claimable pending task in index order, or an earlier one whose holder's lease ran out. */
-function pickTask(store: Store, agentId: string, caps: ReadonlySet<string>, nowMs: number): TaskRecord | undefined {
-  let best: TaskRecord | undefined;
+function pickTask(store: Store, agentId: string, caps: ReadonlySet<string>, nowMs: number): StoredTask | undefined {
+  let best: StoredTask | undefined;
   for (const key of store.pendingIndex.getKeys()) {
     const task = store.tasks.get(key[3]);
     if (task !== undefined && isClaimable(store, task, agentId, caps, nowMs)) {
@@ -50,7 +50,10 @@ function pickTask(store: Store, agentId: string, caps: ReadonlySet<string>, nowM
   return best;
 }
 
-export async function claim(engine: Engine, req: ClaimRequest): Promise<ClaimResponse> {
+/** A claim response with the task as stored (the service reads its history back in). */
+export type StoredClaim = Omit<ClaimResponse, 'task'> & { readonly task: StoredTask };
+
+export async function claim(engine: Engine, req: ClaimRequest): Promise<StoredClaim> {
   const body = objectAt(req, '');
   const agentId = nameAt(body.agent_id, 'agent_id');
   const caps = new Set(optionalNames(body.capabilities, 'capabilities') ?? []);
@@ -60,7 +63,7 @@ export async function claim(engine: Engine, req: ClaimRequest): Promise<ClaimRes
   // Read, check and write happen in one write transaction, queued behind every other
   // writer: of two agents racing for one task, the second sees the first one's claim.
   const done = await engine.mutate((tx) => {
-    let task: TaskRecord | undefined;
+    let task: StoredTask | undefined;
     if (taskId !== undefined) {
       task = taskOrNotFound(store.tasks.get(taskId), taskId);
       // Its own holder may claim again by id (a restarted sidecar lost its token); the epoch bump kills the old one.
@@ -76,7 +79,7 @@ export async function claim(engine: Engine, req: ClaimRequest): Promise<ClaimRes
       if (task === undefined) throw new PhasegateError('no_task', 'no claimable task');
     }
     if (leaseExpired(task, tx.nowMs)) task = expireClaim(tx, task);
-    const next: TaskRecord = {
+    const next: StoredTask = {
       ...task,
       status: 'claimed',
       epoch: task.epoch + 1,
@@ -110,7 +113,7 @@ export async function heartbeat(engine: Engine, taskId: string, agentId: string)
 }
 
 /** Gives the task back (agent: only its own; admin: `agentId` null). Epoch + 1, so every token of the claim dies. */
-export async function release(engine: Engine, taskId: string, agentId: string | null): Promise<TaskRecord> {
+export async function release(engine: Engine, taskId: string, agentId: string | null): Promise<StoredTask> {
   const id = nameAt(taskId, 'task_id');
   const agent = agentId === null ? null : nameAt(agentId, 'agent_id');
   const done = await engine.mutate((tx) => {
@@ -118,7 +121,7 @@ export async function release(engine: Engine, taskId: string, agentId: string | 
     if (task.status === 'awaiting_approval') throw new PhasegateError('conflict', `task ${id} awaits approval ${task.pending_approval_id ?? ''}; decide it first`);
     const held = agent === null ? task.claim : assertAgentHolds(task, agent, tx.nowMs, true);
     if (held === null) throw new PhasegateError('task_not_claimed', `task ${id} is not claimed`);
-    const next: TaskRecord = {
+    const next: StoredTask = {
       ...task,
       status: task.status === 'paused' ? 'paused' : 'pending',
       claim: null,

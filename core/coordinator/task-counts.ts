@@ -4,7 +4,7 @@
  * number of tasks), and the counts can never disagree with the tasks they count.
  */
 import type { Store } from './store.js';
-import type { TaskRecord, TaskStatus } from './types.js';
+import type { StoredTask, TaskStatus } from './types.js';
 
 export const TASK_STATUSES: readonly TaskStatus[] = ['pending', 'claimed', 'awaiting_approval', 'paused', 'completed', 'failed'];
 
@@ -13,7 +13,7 @@ const COUNTED = 'task_counts_v1';
 const key = (status: TaskStatus): string => `tasks_${status}`;
 
 /** Moves one task between counters; must run inside the write transaction that saves it. */
-export function countTaskChange(store: Store, prev: TaskRecord | undefined, next: TaskRecord): void {
+export function countTaskChange(store: Store, prev: StoredTask | undefined, next: StoredTask): void {
   if (prev?.status === next.status) return;
   if (prev !== undefined) void store.meta.put(key(prev.status), (store.meta.get(key(prev.status)) ?? 0) - 1);
   void store.meta.put(key(next.status), (store.meta.get(key(next.status)) ?? 0) + 1);

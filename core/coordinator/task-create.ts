@@ -3,12 +3,13 @@ import type { CompiledContract } from '../contract/types.js';
 import { PhasegateError } from '../errors.js';
 import { integerAt, nameAt, objectAt, optionalNames, optionalText, optionalTexts, invalid } from './body-checks.js';
 import type { Engine } from './engine.js';
+import { EMPTY_HISTORY } from './task-history.js';
 import type { WriteTx } from './write-tx.js';
-import type { NewTask, TaskRecord } from './types.js';
+import type { NewTask, StoredTask } from './types.js';
 
 /** What a new task is made from; the rest of its record starts empty. */
 export type TaskSeed = Pick<
-  TaskRecord,
+  StoredTask,
   'title' | 'description' | 'acceptance_criteria' | 'depends_on' | 'workflow' | 'priority' | 'required_capabilities' | 'parent_id'
 >;
 
@@ -32,10 +33,10 @@ export function parseNewTask(input: unknown, contract: CompiledContract): TaskSe
 }
 
 /** Inserts a new pending task at its workflow's first phase and emits task_created. */
-export function insertTask(tx: WriteTx, contract: CompiledContract, seed: TaskSeed): TaskRecord {
+export function insertTask(tx: WriteTx, contract: CompiledContract, seed: TaskSeed): StoredTask {
   const wf = contract.workflows.get(seed.workflow);
   if (wf === undefined) throw new PhasegateError('invalid_body', `no workflow "${seed.workflow}" in the contract`, { path: 'workflow' });
-  const task: TaskRecord = {
+  const task: StoredTask = {
     ...seed,
     id: tx.nextId('T'),
     spawned: [],
@@ -45,7 +46,7 @@ export function insertTask(tx: WriteTx, contract: CompiledContract, seed: TaskSe
     visit: 0,
     phase_evidence: null,
     claim: null,
-    history: [],
+    ...EMPTY_HISTORY,
     artifacts: {},
     test_lock: null,
     pending_approval_id: null,
@@ -58,7 +59,7 @@ export function insertTask(tx: WriteTx, contract: CompiledContract, seed: TaskSe
   return task;
 }
 
-export async function createTask(engine: Engine, input: NewTask): Promise<TaskRecord> {
+export async function createTask(engine: Engine, input: NewTask): Promise<StoredTask> {
   const seed = parseNewTask(input, engine.contract);
   const done = await engine.mutate((tx) => {
     seed.depends_on.forEach((id, i) => {

@@ -5,15 +5,15 @@
 import { idOrdinal } from './ids.js';
 import type { PendingKey, Store } from './store.js';
 import { countTaskChange } from './task-counts.js';
-import type { TaskRecord } from './types.js';
+import type { StoredTask } from './types.js';
 
-function pendingKey(t: TaskRecord | undefined): PendingKey | undefined {
+function pendingKey(t: StoredTask | undefined): PendingKey | undefined {
   // `0 - p`, not `-p`: -0 does not survive lmdb's ordered-binary key encoding.
   return t?.status === 'pending' ? [0 - t.priority, t.created_at, idOrdinal(t.id), t.id] : undefined;
 }
 
 /** Only `claimed` tasks have a running lease: paused and awaiting-approval tasks wait on a human, not the agent. */
-function leaseKey(t: TaskRecord | undefined): [string, string] | undefined {
+function leaseKey(t: StoredTask | undefined): [string, string] | undefined {
   return t?.status === 'claimed' && t.claim !== null ? [t.claim.lease_expires_at, t.id] : undefined;
 }
 
@@ -22,7 +22,7 @@ function sameKey(a: readonly unknown[] | undefined, b: readonly unknown[] | unde
 }
 
 /** Writes `next` and moves its index entries and status counters; must run inside a write transaction. */
-export function saveTask(store: Store, prev: TaskRecord | undefined, next: TaskRecord): void {
+export function saveTask(store: Store, prev: StoredTask | undefined, next: StoredTask): void {
   void store.tasks.put(next.id, next);
   countTaskChange(store, prev, next);
   const [oldP, newP] = [pendingKey(prev), pendingKey(next)];

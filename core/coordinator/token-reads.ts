@@ -3,9 +3,9 @@ import { PhasegateError } from '../errors.js';
 import { assertTokenHolds } from './claim-check.js';
 import type { Engine } from './engine.js';
 import { grantFor } from './grants.js';
-import type { SnapshotResponse, TaskRecord } from './types.js';
+import type { SnapshotResponse, StoredTask } from './types.js';
 
-async function holdingTask(engine: Engine, token: unknown): Promise<{ task: TaskRecord; agentId: string }> {
+async function holdingTask(engine: Engine, token: unknown): Promise<{ task: StoredTask; agentId: string }> {
   if (typeof token !== 'string' || token.length === 0) throw new PhasegateError('token_missing', 'phase_token is required');
   const claims = await engine.verifier.verify(token);
   // What we answer from must be on disk: an answer built on a commit a power cut could undo would be a lie.

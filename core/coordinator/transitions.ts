@@ -14,16 +14,16 @@ import { passedEvidence } from './passed-evidence.js';
 import { roundsExhausted, spawnedReviews, taskAuthors } from './review-rounds.js';
 import type { Store } from './store.js';
 import { parseTransitionRequest, type ParsedTransition } from './transition-request.js';
-import type { TaskRecord, TransitionRequest, TransitionResponse } from './types.js';
+import type { StoredTask, TransitionRequest, TransitionResponse } from './types.js';
 import type { WriteTx } from './write-tx.js';
 
 type Outcome =
   | { kind: 'refused'; blockers: Blocker[] }
   | { kind: 'blocked'; blockers: Blocker[] }
   | { kind: 'parked'; approvalId: string }
-  | { kind: 'applied'; task: TaskRecord };
+  | { kind: 'applied'; task: StoredTask };
 
-function gateContext(engine: Engine, task: TaskRecord, r: ParsedTransition): GateContext {
+function gateContext(engine: Engine, task: StoredTask, r: ParsedTransition): GateContext {
   return {
     phase: task.phase,
     epoch: task.epoch,
@@ -36,7 +36,7 @@ function gateContext(engine: Engine, task: TaskRecord, r: ParsedTransition): Gat
   };
 }
 
-function blockersFor(wf: CompiledWorkflow, tr: CompiledTransition, task: TaskRecord, ctx: GateContext, r: ParsedTransition): Blocker[] {
+function blockersFor(wf: CompiledWorkflow, tr: CompiledTransition, task: StoredTask, ctx: GateContext, r: ParsedTransition): Blocker[] {
   const blockers = [...validateArtifacts(wf, tr, r.artifacts), ...runChecks(tr.checks, ctx)];
   // The lock is taken here: a symlinked test file would make it meaningless from the start.
   if (tr.lockTests && !tr.checks.includes('tests_unchanged')) blockers.push(...symlinkBlockers(r.evidence));

@@ -97,6 +97,25 @@ export interface TaskRecord {
   readonly updated_at: string;
 }
 
+/**
+ * What the coordinator keeps from a task's history in the task record itself, so a transition
+ * reads a few fields instead of every past entry (the entries live in their own records,
+ * keyed [task id, index]; see task-history.ts).
+ */
+export interface HistorySummary {
+  /** Number of history entries: they are keyed [id, 0] … [id, history_len - 1]. */
+  readonly history_len: number;
+  /** Distinct agent ids that moved the task, first mover first. */
+  readonly authors: readonly string[];
+  /** How many entries spawned tasks (review rounds started). */
+  readonly review_rounds: number;
+  /** The tasks spawned by the latest such entry ([] before the first round). */
+  readonly last_round: readonly string[];
+}
+
+/** A task as stored: the public record without `history`, plus the summary of it. */
+export type StoredTask = Omit<TaskRecord, 'history'> & HistorySummary;
+
 export interface ApprovalRecord {
   readonly id: string;
   readonly task_id: string;

@@ -1,9 +1,10 @@
-/** The handle an operation gets inside its write transaction: the clock reading, event emission, task saves, ids, artifacts. */
+/** The handle an operation gets inside its write transaction: the clock reading, event emission, task saves and history, ids, artifacts. */
 import { canonicalSha256 } from '../contract/index.js';
 import { nextId, type IdPrefix } from './ids.js';
 import type { Store } from './store.js';
 import { saveTask } from './task-index.js';
-import type { CoordEvent, EventType, TaskRecord } from './types.js';
+import { appendHistory } from './task-history.js';
+import type { CoordEvent, EventType, HistoryEntry, HistorySummary, StoredTask } from './types.js';
 
 const EVENT_SEQ = 'event_seq';
 
@@ -14,7 +15,9 @@ export interface WriteTx {
   /** Events appended by this operation, in seq order (published after the flush). */
   readonly events: readonly CoordEvent[];
   emit(type: EventType, taskId: string | null, data: Record<string, unknown>): void;
-  saveTask(prev: TaskRecord | undefined, next: TaskRecord): void;
+  saveTask(prev: StoredTask | undefined, next: StoredTask): void;
+  /** Writes `entry` as the task's next history record; returns the summary to save with the task. */
+  appendHistory(task: StoredTask, entry: HistoryEntry): HistorySummary;
   nextId(prefix: IdPrefix): string;
   /** Stores an artifact once under the sha256 of its canonical JSON; returns the hash. */
   putArtifact(value: unknown): string;
@@ -41,6 +44,7 @@ export function beginTx(store: Store, nowMs: number): WriteTx {
       events.push(event);
     },
     saveTask: (prev, next) => saveTask(store, prev, next),
+    appendHistory: (task, entry) => appendHistory(store, task, entry),
     nextId: (prefix) => nextId(store.meta, prefix),
     putArtifact(value) {
       const hash = canonicalSha256(value);

@@ -1,0 +1,53 @@
+/**
+ * A task's phase history lives in its own records, one per entry, keyed [task id, index];
+ * the task record keeps only `history_len` and the summary the gates read (authors, review
+ * rounds). Why: re-encoding every past entry inside the task record on each write made a
+ * transition cost grow with the number of transitions before it (a task after 45 moves was
+ * ~8.6 KB of msgpack: LMDB overflow pages written and freed on every commit).
+ *
+ * Entries are append-only: records [id, 0] … [id, history_len - 1] are exactly the history
+ * as of a task record with that `history_len`, whenever they are read.
+ */
+import type { Store } from './store.js';
+import type { HistoryEntry, HistorySummary, StoredTask, TaskRecord } from './types.js';
+
+export const EMPTY_HISTORY: HistorySummary = { history_len: 0, authors: [], review_rounds: 0, last_round: [] };
+
+/** The summary once `entry` is appended. */
+export function summaryWith(s: HistorySummary, entry: HistoryEntry): HistorySummary {
+  const round = entry.spawned !== undefined && entry.spawned.length > 0 ? entry.spawned : undefined;
+  const author = entry.agent_id;
+  return {
+    history_len: s.history_len + 1,
+    authors: author === null || s.authors.includes(author) ? s.authors : [...s.authors, author],
+    review_rounds: round === undefined ? s.review_rounds : s.review_rounds + 1,
+    last_round: round === undefined ? s.last_round : [...round],
+  };
+}
+
+/**
+ * Writes `entry` as the task's next history record and returns the summary to save with the
+ * task. Must run inside the write transaction that saves it: both commit or neither does.
+ */
+export function appendHistory(store: Store, task: StoredTask, entry: HistoryEntry): HistorySummary {
+  void store.history.put([task.id, task.history_len], entry);
+  return summaryWith(task, entry);
+}
+
+/** The history as of `task` (entries appended after that record was read are not included). */
+export function historyOf(store: Store, task: Pick<StoredTask, 'id' | 'history_len'>): HistoryEntry[] {
+  if (task.history_len === 0) return [];
+  return [...store.history.getRange({ start: [task.id, 0], end: [task.id, task.history_len] }).map(({ value }) => value)];
+}
+
+/** The latest entry (one small read by key), or undefined for a task that never moved. */
+export function lastEntry(store: Store, task: Pick<StoredTask, 'id' | 'history_len'>): HistoryEntry | undefined {
+  return task.history_len === 0 ? undefined : store.history.get([task.id, task.history_len - 1]);
+}
+
+/** The public task record (SPEC §7): the history read back in, the stored summary left out. */
+export function withHistory(store: Store, task: StoredTask): TaskRecord {
+  // The summary is the coordinator's own bookkeeping, not part of the task's public shape.
+  const { history_len, authors, review_rounds, last_round, ...rest } = task;
+  return { ...rest, history: historyOf(store, { id: task.id, history_len }) };
+}
