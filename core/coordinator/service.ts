@@ -18,6 +18,7 @@ import { cancel } from './task-cancel.js';
 import { pause, resume } from './task-pause.js';
 import { refresh, snapshot } from './token-reads.js';
 import { transition } from './transitions.js';
+import { HistoryCache } from './history-cache.js';
 import { ensureHistoryRecords } from './history-migration.js';
 import { withHistory } from './task-history.js';
 import type { CoordinatorService, StoredTask, TaskRecord } from './types.js';
@@ -37,6 +38,8 @@ export interface CoordinatorServiceOptions {
 }
 
 export const DEFAULT_LEASE_MS = 60_000;
+/** Decoded history entries kept for task reads (a few MiB; ~500 tasks of 40 entries). */
+const HISTORY_CACHE_ENTRIES = 20_000;
 
 function positiveMs(v: number | undefined, name: string, fallback: number): number {
   if (v === undefined) return fallback;
@@ -88,7 +91,8 @@ export async function openCoordinatorService(opts: CoordinatorServiceOptions): P
 
   // Every task that leaves the service carries its history, read back from its own records
   // (task-history.ts): the engine never reads more than the last entry.
-  const hydrate = (task: StoredTask): TaskRecord => withHistory(store, task);
+  const histories = new HistoryCache(HISTORY_CACHE_ENTRIES);
+  const hydrate = (task: StoredTask): TaskRecord => withHistory(store, task, histories);
   const hydrated = async (task: Promise<StoredTask>): Promise<TaskRecord> => hydrate(await task);
   let closing: Promise<void> | undefined;
   return {

@@ -8,6 +8,7 @@
  * Entries are append-only: records [id, 0] … [id, history_len - 1] are exactly the history
  * as of a task record with that `history_len`, whenever they are read.
  */
+import type { HistoryCache } from './history-cache.js';
 import type { Store } from './store.js';
 import type { HistoryEntry, HistorySummary, StoredTask, TaskRecord } from './types.js';
 
@@ -34,10 +35,14 @@ export function appendHistory(store: Store, task: StoredTask, entry: HistoryEntr
   return summaryWith(task, entry);
 }
 
-/** The history as of `task` (entries appended after that record was read are not included). */
-export function historyOf(store: Store, task: Pick<StoredTask, 'id' | 'history_len'>): HistoryEntry[] {
-  if (task.history_len === 0) return [];
-  return [...store.history.getRange({ start: [task.id, 0], end: [task.id, task.history_len] }).map(({ value }) => value)];
+/**
+ * The history as of `task` (entries appended after that record was read are not included),
+ * through `cache` when given (committed records only: see history-cache.ts).
+ */
+export function historyOf(store: Store, task: Pick<StoredTask, 'id' | 'history_len'>, cache?: HistoryCache): HistoryEntry[] {
+  const load = (from: number, to: number): HistoryEntry[] => [...store.history.getRange({ start: [task.id, from], end: [task.id, to] }).map(({ value }) => value)];
+  if (cache !== undefined) return cache.read(task.id, task.history_len, load);
+  return task.history_len === 0 ? [] : load(0, task.history_len);
 }
 
 /** The latest entry (one small read by key), or undefined for a task that never moved. */
@@ -46,8 +51,8 @@ export function lastEntry(store: Store, task: Pick<StoredTask, 'id' | 'history_l
 }
 
 /** The public task record (SPEC §7): the history read back in, the stored summary left out. */
-export function withHistory(store: Store, task: StoredTask): TaskRecord {
+export function withHistory(store: Store, task: StoredTask, cache?: HistoryCache): TaskRecord {
   // The summary is the coordinator's own bookkeeping, not part of the task's public shape.
   const { history_len, authors, review_rounds, last_round, ...rest } = task;
-  return { ...rest, history: historyOf(store, { id: task.id, history_len }) };
+  return { ...rest, history: historyOf(store, { id: task.id, history_len }, cache) };
 }
