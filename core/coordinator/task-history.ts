@@ -50,9 +50,36 @@ export function lastEntry(store: Store, task: Pick<StoredTask, 'id' | 'history_l
   return task.history_len === 0 ? undefined : store.history.get([task.id, task.history_len - 1]);
 }
 
-/** The public task record (SPEC §7): the history read back in, the stored summary left out. */
-export function withHistory(store: Store, task: StoredTask, cache?: HistoryCache): TaskRecord {
-  // The summary is the coordinator's own bookkeeping, not part of the task's public shape.
-  const { history_len, authors, review_rounds, last_round, ...rest } = task;
-  return { ...rest, history: historyOf(store, { id: task.id, history_len }, cache) };
+/**
+ * The public task record (SPEC §7): the history read back in, the stored summary (the
+ * coordinator's own bookkeeping) left out. Built field by field, in the order the records
+ * were always written, so a task serializes to the same JSON as when history lived in the
+ * record; the compiler checks the list against TaskRecord (a missing or extra field fails).
+ */
+export function withHistory(store: Store, t: StoredTask, cache?: HistoryCache): TaskRecord {
+  return {
+    title: t.title,
+    description: t.description,
+    acceptance_criteria: t.acceptance_criteria,
+    depends_on: t.depends_on,
+    workflow: t.workflow,
+    priority: t.priority,
+    required_capabilities: t.required_capabilities,
+    parent_id: t.parent_id,
+    id: t.id,
+    spawned: t.spawned,
+    phase: t.phase,
+    status: t.status,
+    epoch: t.epoch,
+    visit: t.visit,
+    phase_evidence: t.phase_evidence,
+    claim: t.claim,
+    history: historyOf(store, t, cache),
+    artifacts: t.artifacts,
+    test_lock: t.test_lock,
+    pending_approval_id: t.pending_approval_id,
+    blockers: t.blockers,
+    created_at: t.created_at,
+    updated_at: t.updated_at,
+  };
 }
