@@ -12,6 +12,13 @@ export const DEFAULT_CACHE_ENTRIES = 10_000;
 export class ClaimsCache {
   readonly #entries = new Map<string, PhaseClaims>();
   readonly #max: number;
+  /**
+   * The last token hit and its claims: an agent sends one token for many calls in a row, and
+   * comparing it with the last one is cheaper than hashing ~300 characters for the map (a new
+   * string per frame, so its hash is never cached). Holds only verified claims, as the map does.
+   */
+  #lastToken: string | undefined;
+  #lastClaims: PhaseClaims | undefined;
 
   constructor(maxEntries = DEFAULT_CACHE_ENTRIES) {
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new TypeError('"maxEntries" must be a positive integer');
@@ -24,19 +31,26 @@ export class ClaimsCache {
 
   /** Claims for `token`, or undefined on a miss; an entry whose `exp` has passed is dropped and misses. */
   get(token: string, nowSec: number): PhaseClaims | undefined {
+    if (token === this.#lastToken && this.#lastClaims !== undefined && this.#lastClaims.exp > nowSec) return this.#lastClaims;
     const claims = this.#entries.get(token);
     if (claims === undefined) return undefined;
     this.#entries.delete(token);
     if (claims.exp <= nowSec) return undefined;
     this.#entries.set(token, claims);
+    this.#lastToken = token;
+    this.#lastClaims = claims;
     return claims;
   }
 
   set(token: string, claims: PhaseClaims): void {
+    if (token === this.#lastToken) this.#lastToken = this.#lastClaims = undefined;
     this.#entries.delete(token);
     if (this.#entries.size >= this.#max) {
       const oldest = this.#entries.keys().next();
-      if (oldest.done !== true) this.#entries.delete(oldest.value);
+      if (oldest.done !== true) {
+        this.#entries.delete(oldest.value);
+        if (oldest.value === this.#lastToken) this.#lastToken = this.#lastClaims = undefined;
+      }
     }
     this.#entries.set(token, claims);
   }
