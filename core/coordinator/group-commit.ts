@@ -6,7 +6,7 @@
  * but they never fire on this platform (lmdb 3.5.6, Node 20.20), so we batch ourselves
  * with `transactionSync` — which also makes the order of operations exactly the queue order.
  */
-import type { RootDatabase } from 'lmdb';
+import { ABORT, type RootDatabase } from 'lmdb';
 import { PhasegateError } from '../errors.js';
 
 /**
@@ -22,6 +22,8 @@ export interface Committed<T> {
   /** Resolves once the commit is on disk and the operation's after-commit work has run. */
   readonly durable: Promise<void>;
 }
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface QueuedOp {
   run(): unknown;
@@ -46,22 +48,43 @@ export function createGroupCommit(root: RootDatabase): GroupCommit {
   // After-flush work (event publication, caller wake-up) runs batch by batch in commit order.
   let published: Promise<void> = Promise.resolve();
 
+  /**
+   * A batch of one (every request when traffic is sequential) needs no child transaction:
+   * the operation's own transaction is aborted if it throws, which rolls back exactly what
+   * a child would have.
+   */
+  function runAlone(op: QueuedOp): Outcome {
+    let outcome: Outcome = { ok: false, error: new Error('operation did not run') };
+    root.transactionSync(() => {
+      try {
+        outcome = { ok: true, value: op.run() };
+        return undefined;
+      } catch (error) {
+        outcome = { ok: false, error };
+        return ABORT;
+      }
+    }, COMMIT_FLAGS);
+    return outcome;
+  }
+
   function runBatch(): void {
     scheduled = false;
     const batch = queue;
     queue = [];
     if (batch.length === 0) return;
-    const results: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const results: Outcome[] = [];
     try {
-      root.transactionSync(() => {
-        for (const op of batch) {
-          try {
-            results.push({ ok: true, value: root.transactionSync(() => op.run()) });
-          } catch (error) {
-            results.push({ ok: false, error });
+      if (batch.length === 1) results.push(runAlone(batch[0] as QueuedOp));
+      else
+        root.transactionSync(() => {
+          for (const op of batch) {
+            try {
+              results.push({ ok: true, value: root.transactionSync(() => op.run()) });
+            } catch (error) {
+              results.push({ ok: false, error });
+            }
           }
-        }
-      }, COMMIT_FLAGS);
+        }, COMMIT_FLAGS);
     } catch (error) {
       for (const op of batch) op.reject(error);
       return;

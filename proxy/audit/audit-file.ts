@@ -2,6 +2,7 @@ import { closeSync, fdatasyncSync, fstatSync, fsyncSync, openSync, readdirSync, 
 import { join } from 'node:path';
 import type { Logger } from '../../core/log.js';
 import { CURRENT_FILE, rotatedName, rotatedNumbers } from './files.js';
+import { UncheckedLines } from './unchecked-lines.js';
 
 /**
  * The live `tool_audit.jsonl` behind one open O_APPEND descriptor, with size rotation.
@@ -14,12 +15,21 @@ import { CURRENT_FILE, rotatedName, rotatedNumbers } from './files.js';
  *
  * Never rewrites a byte already written: a torn tail (crash or failed write) is rotated
  * away whole, so a torn line only ever ends a file.
+ *
+ * Someone else may move, replace or delete the live file (logrotate, an operator). Whether the
+ * path still names our inode is checked every few milliseconds of appends (unchecked-lines.ts)
+ * and at close, not before every record; lines written into a deleted inode meanwhile are
+ * written again into the new live file, and a path that can no longer be written refuses
+ * every record from then on (fail closed).
  */
 export class AuditFile {
   private fd: number | undefined;
   private ino = 0;
   private dev = 0;
   private size = 0;
+  private readonly unchecked = new UncheckedLines();
+  /** Lines a deleted inode took with it: written into the live file before any new record. */
+  private orphans: string[] = [];
   readonly path: string;
 
   constructor(
@@ -46,6 +56,7 @@ export class AuditFile {
       const written = writeSync(fd, line);
       this.size += written;
       if (written < bytes) this.writeRest(fd, Buffer.from(line), written);
+      this.unchecked.add(line, bytes);
       if (this.fsync) fdatasyncSync(fd);
     } catch (err) {
       // The file may now end in a partial line: reopening rotates it away.
@@ -67,20 +78,49 @@ export class AuditFile {
     this.ensureCurrent();
   }
 
+  /** Closes after a last identity check, so lines written into a deleted inode are not left there. */
   close(): void {
+    if (this.fd !== undefined && !this.stillLive()) {
+      this.log.warn({ file: this.path }, 'audit_file_replaced');
+      try {
+        this.drop();
+        this.openCurrent();
+        this.writeOrphans();
+      } catch (err) {
+        this.log.error({ file: this.path, err, records: this.orphans.length }, 'audit_records_stranded');
+      }
+    }
     this.drop();
   }
 
-  /** Reopens when the path no longer names our inode (deleted, moved or replaced). */
+  /** Reopens when the path no longer names our inode (deleted, moved or replaced); checked when due. */
   private ensureCurrent(): void {
     if (this.fd !== undefined) {
-      // Stops records going into an unlinked or moved-away inode nobody would read.
-      const now = statSync(this.path, { throwIfNoEntry: false });
-      if (now !== undefined && now.ino === this.ino && now.dev === this.dev) return;
+      const now = performance.now();
+      if (!this.unchecked.due(now)) return;
+      if (this.stillLive()) return this.unchecked.confirm(now);
       this.log.warn({ file: this.path }, 'audit_file_replaced');
       this.drop();
     }
     this.openCurrent();
+    this.writeOrphans();
+    this.unchecked.confirm(performance.now());
+  }
+
+  private stillLive(): boolean {
+    const now = statSync(this.path, { throwIfNoEntry: false });
+    return now !== undefined && now.ino === this.ino && now.dev === this.dev;
+  }
+
+  /** Writes again, in order, what a deleted inode took with it; on failure they stay queued (and the append fails). */
+  private writeOrphans(): void {
+    if (this.orphans.length === 0) return;
+    const text = Buffer.from(this.orphans.join(''));
+    const count = this.orphans.length;
+    this.writeRest(this.fd as number, text, 0);
+    if (this.fsync) fdatasyncSync(this.fd as number);
+    this.orphans = [];
+    this.log.warn({ file: this.path, records: count }, 'audit_records_rewritten');
   }
 
   private openCurrent(): void {
@@ -119,10 +159,14 @@ export class AuditFile {
     this.log.info({ file: target }, 'audit_rotated');
   }
 
+  /** Closes the descriptor; lines not yet confirmed become orphans if its inode was deleted. */
   private drop(): void {
     const fd = this.fd;
     this.fd = undefined;
-    if (fd !== undefined) closeQuietly(fd);
+    if (fd === undefined) return;
+    const lines = this.unchecked.take();
+    if (lines.length > 0 && deleted(fd)) this.orphans.push(...lines);
+    closeQuietly(fd);
   }
 }
 
@@ -130,6 +174,15 @@ function endsWithNewline(fd: number, size: number): boolean {
   const last = Buffer.alloc(1);
   readSync(fd, last, 0, 1, size - 1);
   return last[0] === 10;
+}
+
+/** The inode behind `fd` has no name left: what was written to it nobody will read. */
+function deleted(fd: number): boolean {
+  try {
+    return fstatSync(fd).nlink === 0;
+  } catch {
+    return true;
+  }
 }
 
 function closeQuietly(fd: number): void {

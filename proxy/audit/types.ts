@@ -35,6 +35,12 @@ export interface AuditLog {
    * PhasegateError('audit_unavailable') if the record cannot be written.
    */
   append(entry: AuditEntry): Promise<AuditRecord>;
+  /**
+   * The same append, synchronously: returns the sealed record once it is written, or throws
+   * PhasegateError('audit_unavailable'). For the per-call hot path, where each promise layer
+   * is a measurable share of a ~40 µs denied call.
+   */
+  appendNow(entry: AuditEntry): AuditRecord;
   /** The current chain head: last seq and hash (seq 0 / 64 zeros when empty). */
   head(): { seq: number; hash: string };
   close(): Promise<void>;

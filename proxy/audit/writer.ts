@@ -75,6 +75,10 @@ class ChainWriter implements AuditLog {
    * in call order with nothing in between; the head moves only once the line is in the file.
    */
   async append(entry: AuditEntry): Promise<AuditRecord> {
+    return this.appendNow(entry);
+  }
+
+  appendNow(entry: AuditEntry): AuditRecord {
     if (this.closed) throw unavailable('audit log is closed');
     let sealed: { record: AuditRecord; line: string };
     try {

@@ -76,6 +76,11 @@ export function createDenialReporter(opts: DenialReporterOptions): DenialReporte
         if (entry.decision !== 'deny' || entry.type !== 'call') return written;
         return written.then((rec) => (enqueue(rec), rec));
       },
+      appendNow(entry) {
+        const rec = log.appendNow(entry);
+        if (entry.decision === 'deny' && entry.type === 'call') enqueue(rec);
+        return rec;
+      },
       head: () => log.head(),
       close: () => log.close(),
     }),

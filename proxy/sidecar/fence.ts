@@ -35,7 +35,14 @@ export class PhaseFence {
       leave();
       return Promise.reject(err);
     }
-    return running.finally(leave);
+    // then(ok, fail) rather than finally(): two promises fewer on every call.
+    return running.then(
+      (value) => (leave(), value),
+      (err: unknown) => {
+        leave();
+        throw err;
+      },
+    );
   }
 
   /** Runs a transition once every call in flight has finished; calls arriving meanwhile wait for it. */

@@ -45,18 +45,24 @@ export function toolCall(ctx: SidecarContext, params: unknown): Promise<unknown>
   );
 }
 
-async function decided(ctx: SidecarContext, callId: string, p: Params, claims: PhaseClaims, nowSec: number): Promise<unknown> {
+/** Decides and records the call; a denial is answered without another await (the record is written synchronously). */
+function decided(ctx: SidecarContext, callId: string, p: Params, claims: PhaseClaims, nowSec: number): Promise<unknown> {
   const policy = ctx.session.policy;
   if (policy === undefined) return refuse(ctx, callId, p, refusal('no_task', 'no task claimed'));
   const d = policy.decide(claims, p as ToolCall, nowSec);
-  const record = await appendOrRefuse(ctx, callRecord(ctx, callId, p, d.decision, d.reason ?? null));
+  let record: AuditRecord;
+  try {
+    record = recordOrRefuse(ctx, callRecord(ctx, callId, p, d.decision, d.reason ?? null));
+  } catch (err) {
+    return Promise.reject(err);
+  }
   if (d.decision === 'deny') {
     const reason = d.reason ?? 'tool_not_allowed';
     ctx.logger.info({ event: 'tool_call_denied', call_id: callId, tool: logName(p.tool), reason }, 'tool_call_denied');
-    throw refusal(reason, d.message ?? reason, d.path === undefined ? undefined : { path: d.path });
+    return Promise.reject(refusal(reason, d.message ?? reason, d.path === undefined ? undefined : { path: d.path }));
   }
   if (ctx.logger.isLevelEnabled('debug')) ctx.logger.debug({ event: 'tool_call_allowed', call_id: callId, tool: p.tool, decision: d.decision }, 'tool_call_allowed');
-  return run(ctx, callId, record?.seq ?? 0, policy, p, d, claims, nowSec);
+  return run(ctx, callId, record.seq, policy, p, d, claims, nowSec);
 }
 
 async function run(ctx: SidecarContext, callId: string, callSeq: number, policy: BoundPolicy, p: Params, d: Decision, claims: PhaseClaims, nowSec: number): Promise<unknown> {
@@ -64,11 +70,11 @@ async function run(ctx: SidecarContext, callId: string, callSeq: number, policy:
   const t0 = performance.now();
   try {
     const done = await executeTool(ctx, policy, tool, p.args as Readonly<Record<string, unknown>>, d, { id: callId, seq: callSeq, tool, claims, nowSec });
-    await appendResult(ctx, callId, policy, tool, done.result, t0);
+    appendResult(ctx, callId, policy, tool, done.result, t0);
     return done.value;
   } catch (err) {
     const failure = err instanceof PhasegateError ? err : new PhasegateError('tool_failed', 'tool failed', { detail: (err as Error).message });
-    await appendResult(ctx, callId, policy, tool, { ok: false, error: wireReasonOf(failure.code) }, t0);
+    appendResult(ctx, callId, policy, tool, { ok: false, error: wireReasonOf(failure.code) }, t0);
     throw failure;
   }
 }
@@ -82,10 +88,14 @@ function logName(tool: unknown): unknown {
 }
 
 /** A refusal before any decision (no task, token problems, bad params): still audited, as SPEC §9 demands. */
-async function refuse(ctx: SidecarContext, callId: string, p: Params, err: PhasegateError): Promise<never> {
-  await appendOrRefuse(ctx, callRecord(ctx, callId, p, 'deny', wireReasonOf(err.code)));
+function refuse(ctx: SidecarContext, callId: string, p: Params, err: PhasegateError): Promise<never> {
+  try {
+    recordOrRefuse(ctx, callRecord(ctx, callId, p, 'deny', wireReasonOf(err.code)));
+  } catch (failure) {
+    return Promise.reject(failure);
+  }
   ctx.logger.info({ event: 'tool_call_denied', call_id: callId, tool: logName(p.tool), reason: err.code }, 'tool_call_denied');
-  throw err;
+  return Promise.reject(err);
 }
 
 function callRecord(ctx: SidecarContext, callId: string, p: Params, decision: Decision['decision'], reason: string | null): AuditEntry {
@@ -108,9 +118,9 @@ function callRecord(ctx: SidecarContext, callId: string, p: Params, decision: De
 }
 
 /** Fail closed: no record, no execution (the agent sees -32004). Returns the record written (its seq names a test run). */
-async function appendOrRefuse(ctx: SidecarContext, entry: AuditEntry): Promise<AuditRecord | undefined> {
+function recordOrRefuse(ctx: SidecarContext, entry: AuditEntry): AuditRecord {
   try {
-    return await ctx.audit.append(entry);
+    return ctx.audit.appendNow(entry);
   } catch (err) {
     ctx.logger.error({ event: 'audit_append_failed', err: (err as Error).message }, 'audit_append_failed');
     throw new PhasegateError('audit_unavailable', 'the audit record could not be written; nothing was executed');
@@ -121,14 +131,14 @@ async function appendOrRefuse(ctx: SidecarContext, entry: AuditEntry): Promise<A
  * The tool already ran, so a lost `result` record cannot un-run it: we log loudly and still
  * answer; the chain stays verifiable (the `call` record shows the call was allowed).
  */
-async function appendResult(ctx: SidecarContext, callId: string, policy: BoundPolicy, tool: string, result: AuditEntry['result'], t0: number): Promise<void> {
+function appendResult(ctx: SidecarContext, callId: string, policy: BoundPolicy, tool: string, result: AuditEntry['result'], t0: number): void {
   const a = policy.assignment;
   const entry: AuditEntry = {
     type: 'result', call_id: callId, agent_id: ctx.agentId, task_id: a.taskId, phase: a.phase, tool,
     args: null, decision: null, reason: null, result, duration_us: Math.round((performance.now() - t0) * 1000),
   };
   try {
-    await ctx.audit.append(entry);
+    ctx.audit.appendNow(entry);
   } catch (err) {
     ctx.logger.error({ event: 'audit_result_lost', call_id: callId, err: (err as Error).message }, 'audit_result_lost');
   }

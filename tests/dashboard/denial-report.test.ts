@@ -10,8 +10,10 @@ const logger = createLogger('denial-report-test', 'silent');
 /** An in-memory audit log that numbers records. */
 function memoryLog(): AuditLog {
   let seq = 0;
+  const appendNow = (entry: AuditEntry) => ({ ...entry, seq: ++seq, ts: new Date(0).toISOString(), prev: '0', hash: String(seq) }) as AuditRecord;
   return {
-    append: async (entry: AuditEntry) => ({ ...entry, seq: ++seq, ts: new Date(0).toISOString(), prev: '0', hash: String(seq) }) as AuditRecord,
+    append: async (entry: AuditEntry) => appendNow(entry),
+    appendNow,
     head: () => ({ seq, hash: String(seq) }),
     close: async () => undefined,
   };
@@ -39,6 +41,18 @@ describe('denial reporter', () => {
     expect(sent[0]?.[0]).toEqual({ ts: new Date(0).toISOString(), agent_id: 'a1', task_id: 'T-1', phase: 'PLAN', tool: 'run_command', path: 'rm -rf /', reason: 'command_not_permitted', audit_seq: 3 });
     expect(sent[0]?.[1]).toMatchObject({ tool: 'write_file', path: 'src/x.ts', audit_seq: 5 });
     expect(sent[1]?.[0]?.reason).toBe('denied');
+  });
+
+  it('queues the same records when the sidecar appends synchronously (the tool-call hot path)', async () => {
+    const sent: DenialReport[][] = [];
+    const r = createDenialReporter({ send: async (b) => void sent.push([...b]), logger, intervalMs: 60_000 });
+    const log = r.observe(memoryLog());
+    log.appendNow(call('allow'));
+    log.appendNow(call('would_deny'));
+    log.appendNow({ ...call('deny'), type: 'result' });
+    expect(log.appendNow(call('deny', { args: { path: 'src/secret.ts' } })).seq).toBe(4);
+    await r.close();
+    expect(sent.flat()).toEqual([expect.objectContaining({ path: 'src/secret.ts', audit_seq: 4, reason: 'tool_not_allowed' })]);
   });
 
   it('keeps at most maxQueued (oldest dropped) while the coordinator is away, and retries', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AGENT_KEY, startStack, walkToImpl, type Stack } from './stack.js';
+import { CHECK_MS } from '../../proxy/audit/unchecked-lines.js';
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -123,6 +124,8 @@ describe('agent WebSocket', () => {
     // The audit log cannot take the record: nothing runs.
     await rename(join(s.auditDir, 'tool_audit.jsonl'), join(s.auditDir, 'tool_audit.moved'));
     await mkdir(join(s.auditDir, 'tool_audit.jsonl'));
+    // The live file's identity is checked every CHECK_MS of appends (not before each record): let it fall due.
+    await new Promise((resolve) => setTimeout(resolve, CHECK_MS + 5));
     await expectReason({ token: implToken, tool: 'write_file', args: { path: 'src/new.js', content: 'x' } }, 'audit_unavailable', -32004);
     await expect(stat(join(s.workspace, 'src/new.js'))).rejects.toThrow();
 

@@ -73,6 +73,21 @@ describe('ClaimsCache', () => {
     expect(cache.get('d', nowSec)).toBeDefined();
   });
 
+  it('the token hit last (answered without a map lookup) still expires and is still evicted', () => {
+    const cache = new ClaimsCache(2);
+    cache.set('a', claims(nowSec + 10));
+    cache.set('b', claims(nowSec + 100));
+    expect(cache.get('a', nowSec)?.exp).toBe(nowSec + 10);
+    expect(cache.get('a', nowSec + 1)?.exp).toBe(nowSec + 10); // the repeated hit
+    expect(cache.get('a', nowSec + 10)).toBeUndefined(); // expired, even as the last hit
+    cache.set('a', claims(nowSec + 10));
+    expect(cache.get('a', nowSec)).toBeDefined(); // a is the last hit again; b is the oldest entry
+    cache.set('c', claims(nowSec + 100));
+    cache.set('d', claims(nowSec + 100)); // evicts b, then a
+    expect(cache.get('a', nowSec)).toBeUndefined();
+    expect(cache.size).toBe(2);
+  });
+
   it('the default bound is 10 000 entries', () => {
     const cache = new ClaimsCache();
     for (let i = 0; i < 10_050; i++) cache.set(`t${i}`, claims(nowSec + 100));

@@ -52,9 +52,17 @@ export function createMetrics(countTasks: () => Readonly<Record<TaskStatus, numb
       for (const status of OPEN) this.set({ status }, counts[status]);
     },
   });
+  const requestChildren = new Map<string, { inc(): void }>();
   return {
     registry,
-    request: (method, route, status) => requests.inc({ method, route, status: String(status) }),
+    // One child per label set, kept: labels are bounded (see above), and reusing the child
+    // skips prom-client's label validation and hashing on every request.
+    request: (method, route, status) => {
+      const key = `${method} ${route} ${status}`;
+      let child = requestChildren.get(key);
+      if (child === undefined) requestChildren.set(key, (child = requests.labels({ method, route, status: String(status) })));
+      child.inc();
+    },
     transition: (outcome) => transitions.inc({ outcome }),
     claimSeconds: (s) => claims.observe(s),
   };

@@ -34,6 +34,24 @@ describe('group commit', () => {
     expect(root.get('b')).toBeUndefined();
   });
 
+  it('an operation alone in its batch that throws after writing keeps none of its writes, and the next one commits', async () => {
+    const gc = createGroupCommit(root);
+    await (await gc.write(() => void root.put('a', 1))).durable;
+    await expect(
+      gc.write(() => {
+        void root.put('b', 2);
+        void root.put('a', 99);
+        throw new Error('refused halfway');
+      }),
+    ).rejects.toThrow('refused halfway');
+    expect(root.get('a')).toBe(1);
+    expect(root.get('b')).toBeUndefined();
+    const next = await gc.write(() => (void root.put('c', 3), root.get('a')));
+    await next.durable;
+    expect(next.value).toBe(1);
+    expect(root.get('c')).toBe(3);
+  });
+
   it('operations queued in one turn share one write transaction and run in queue order', async () => {
     const gc = createGroupCommit(root);
     const ids = await Promise.all(Array.from({ length: 100 }, (_, i) => gc.write(() => {

@@ -168,4 +168,13 @@ describe('read routes', () => {
     expect(res.body).toMatch(/phasegate_open_tasks\{status="claimed"\} 1/);
     expect(res.body).toMatch(/phasegate_claim_duration_seconds_count 1/);
   });
+
+  it('counts every request under its method, route template and status', async () => {
+    const { id } = await createAndClaim();
+    for (let i = 0; i < 3; i++) await c.anon('GET', `/api/v1/tasks/${id}`);
+    for (let i = 0; i < 2; i++) await c.admin('GET', `/api/v1/tasks/${id}`);
+    const body = (await c.anon('GET', '/metrics')).body as string;
+    expect(body).toContain('phasegate_http_requests_total{method="GET",route="/api/v1/tasks/:id",status="401"} 3');
+    expect(body).toContain('phasegate_http_requests_total{method="GET",route="/api/v1/tasks/:id",status="200"} 2');
+  });
 });
