@@ -137,10 +137,11 @@ describe('history records', () => {
     expect(stored).toMatchObject({ history_len: done.history.length, authors: ['agent-1', 'agent-2'], review_rounds: ROUNDS, last_round: [lastChild] });
   }, 120_000);
 
-  it('an operation that appends an entry and then fails leaves no history record; the one committed beside it keeps its own', async () => {
+  it('an operation that appends an entry and then fails leaves no history record, alone or beside one that commits', async () => {
     h = await openHarness();
     const a = await h.svc.createTask({ title: 'kept' });
     const b = await h.svc.createTask({ title: 'refused' });
+    const c = await h.svc.createTask({ title: 'refused alone' });
     await h.svc.close();
     const store = openStore(join(h.dir, 'data'));
     const commits = createGroupCommit(store.root);
@@ -161,10 +162,16 @@ describe('history records', () => {
     expect(store.history.get([a.id, 0])).toStrictEqual(entry);
     expect(store.tasks.get(b.id)).toMatchObject({ history_len: 0, authors: [] });
     expect(store.history.get([b.id, 0])).toBeUndefined();
+    // A batch of one (no child transaction): the whole transaction is dropped.
+    expect(await reasonOf(append(c.id, true))).toBe('conflict');
+    await commits.drain();
+    expect(store.tasks.get(c.id)).toMatchObject({ history_len: 0 });
+    expect(store.history.get([c.id, 0])).toBeUndefined();
     await store.root.close();
     const svc = await h.reopen();
     expect(svc.getTask(a.id)?.history).toStrictEqual([entry]);
     expect(svc.getTask(b.id)?.history).toStrictEqual([]);
+    expect(svc.getTask(c.id)?.history).toStrictEqual([]);
   });
 
   it('an old store (history inside the task record) is migrated at open, half-migrated or not, and its tasks go on with the same gates', async () => {
