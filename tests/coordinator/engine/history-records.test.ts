@@ -184,9 +184,10 @@ describe('history records', () => {
     await d.move('PLAN', 'TDD', { plan: ART.plan }, []);
     await d.move('TDD', 'IMPL', { tests: ART.tests }, [run('TDD', d.epoch, 2, d.visit)]);
     await d.move('IMPL', 'REVIEW', { implementation: ART.implementation });
-    const child = await d.review('rev', ART.review);
+    // The review task stays open across the migration: who may claim it is decided from the migrated summary.
+    const child = svc.getTask(t1.id)?.spawned.at(-1) ?? '';
     const before = svc.listTasks();
-    expect(before.map((t) => t.history.length)).toEqual([3, 0, 1]);
+    expect(before.map((t) => t.history.length)).toEqual([3, 0, 0]);
     await svc.close();
 
     // Rewrite the store as the previous build left it: each task record holds its history, no history records,
@@ -219,9 +220,15 @@ describe('history records', () => {
       expect(tasks.get(t1.id)).toMatchObject({ history_len: 3, authors: ['agent-1'], review_rounds: 1, last_round: [child] });
     });
 
-    // The migrated task goes on: its author still cannot review, its round is complete, the approval applies.
+    // The migrated task goes on: its author still cannot review, its round completes, the approval applies.
     const svc3 = await h.reopen();
     expect(svc3.getTask(t1.id)).toStrictEqual(before[0]);
+    expect(await reasonOf(svc3.claim({ agent_id: 'agent-1', capabilities: ['review'], task_id: child }))).toBe('task_not_claimable');
+    const early = await svc3.transition({ current_phase: 'REVIEW', target_phase: 'COMPLETE', phase_token: d.token, artifacts: { completion: ART.completion }, evidence: evidence([run('REVIEW', d.epoch, 0, d.visit)]) });
+    expect(early.blockers?.map((b) => b.code)).toEqual(['reviews_complete']);
+    const r = await svc3.claim({ agent_id: 'rev', capabilities: ['review'], task_id: child });
+    const reviewed = await svc3.transition({ current_phase: 'REVIEW', target_phase: 'COMPLETE', phase_token: r.phase_token, artifacts: { review: ART.review }, evidence: evidence() });
+    expect(reviewed.allowed).toBe(true);
     const parked = await svc3.transition({ current_phase: 'REVIEW', target_phase: 'COMPLETE', phase_token: d.token, artifacts: { completion: ART.completion }, evidence: evidence([run('REVIEW', d.epoch, 0, d.visit)]) });
     expect(parked.status).toBe('awaiting_approval');
     await svc3.approve(parked.approval_id ?? '');
