@@ -77,7 +77,7 @@ export async function benches(): Promise<BenchResult[]> {
           await step(t);
           free.push(t);
         },
-        { total: 5_000, concurrency: 100 },
+        { total: 5_000, concurrency: 100, warmup: 1_000 },
       ),
     );
 

@@ -56,10 +56,20 @@ export async function benchAsync(name: string, fn: () => Promise<unknown>, opts:
 }
 
 /**
- * Throughput: runs `total` operations with `concurrency` in flight; reports ops/s and the
+ * Throughput: runs `warmup` operations untimed, then `total` operations with `concurrency` in flight; reports ops/s and the
  * per-operation latency distribution observed under that load.
  */
-export async function benchThroughput(name: string, fn: () => Promise<unknown>, opts: { total: number; concurrency: number }): Promise<BenchResult> {
+export async function benchThroughput(name: string, fn: () => Promise<unknown>, opts: { total: number; concurrency: number; warmup?: number }): Promise<BenchResult> {
+  // Untimed first, at the same concurrency, as benchAsync warms up: the code paths only a
+  // concurrent load takes (batched commits, many sockets) are compiled before the clock starts.
+  let warming = opts.warmup ?? 0;
+  const warm = async (): Promise<void> => {
+    while (warming > 0) {
+      warming--;
+      await fn();
+    }
+  };
+  await Promise.all(Array.from({ length: opts.concurrency }, warm));
   const latencies: number[] = [];
   let started = 0;
   const t0 = process.hrtime.bigint();
