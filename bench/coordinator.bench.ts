@@ -38,10 +38,11 @@ const NO_EVIDENCE = { test_runs: [], test_hashes: {}, test_links: [], workspace_
 async function rawPutFlushed(dir: string): Promise<BenchResult> {
   const db = open({ path: join(dir, 'raw') });
   let i = 0;
+  // Warmed up as long as the transitions it is the floor of (coordinator-http.bench.ts).
   const r = await benchAsync('lmdb.put_flushed', async () => {
     await db.put(`k${i++ % 1000}`, { n: i, pad: 'x'.repeat(200) });
     await db.flushed;
-  });
+  }, { samples: 2000, warmup: 2000 });
   await db.close();
   return r;
 }
