@@ -78,13 +78,18 @@ export class AuditFile {
     this.ensureCurrent();
   }
 
-  /** Closes after a last identity check, so lines written into a deleted inode are not left there. */
+  /**
+   * Closes after a last identity check, so lines written into a deleted inode are not left
+   * there — nor lines a deleted inode took with it that an unwritable path refused so far.
+   */
   close(): void {
     if (this.fd !== undefined && !this.stillLive()) {
       this.log.warn({ file: this.path }, 'audit_file_replaced');
+      this.drop();
+    }
+    if (this.orphans.length > 0) {
       try {
-        this.drop();
-        this.openCurrent();
+        if (this.fd === undefined) this.openCurrent();
         this.writeOrphans();
       } catch (err) {
         this.log.error({ file: this.path, err, records: this.orphans.length }, 'audit_records_stranded');

@@ -102,6 +102,23 @@ describe('fail closed: audit_unavailable and the head stays put', () => {
     expect(await verifyAudit(dir)).toEqual({ ok: true, records: 4 });
   });
 
+  it('keeps what a deleted live file took with it while the path cannot be written, and writes it once it can', async () => {
+    const dir = await tempDir();
+    const live = join(dir, 'tool_audit.jsonl');
+    const log = await openLog(dir);
+    await log.append(callEntry(1));
+    await unlink(live);
+    await log.append(callEntry(2)); // into the deleted inode, not yet confirmed
+    await mkdir(live);
+    await pastCheck();
+    await expect(log.append(callEntry(3))).rejects.toMatchObject({ code: 'audit_unavailable' });
+    await rmdir(live);
+    await log.close();
+    const lines = (await readFile(live, 'utf8')).trimEnd().split('\n');
+    expect(lines.map((l) => JSON.parse(l).seq)).toEqual([1, 2]);
+    expect(await verifyAudit(dir)).toEqual({ ok: true, records: 2 });
+  });
+
   it('follows a live file moved away by an outside rotation without losing or repeating a record', async () => {
     const dir = await tempDir();
     const live = join(dir, 'tool_audit.jsonl');
