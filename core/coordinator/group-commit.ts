@@ -25,6 +25,15 @@ export interface Committed<T> {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/** Runs `run`, turning a throw into an outcome (the caller decides what rolls back). */
+function attempt(run: () => unknown): Outcome {
+  try {
+    return { ok: true, value: run() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
 interface QueuedOp {
   run(): unknown;
   resolve(c: Committed<unknown>): void;
@@ -54,16 +63,8 @@ export function createGroupCommit(root: RootDatabase): GroupCommit {
    * a child would have.
    */
   function runAlone(op: QueuedOp): Outcome {
-    let outcome: Outcome = { ok: false, error: new Error('operation did not run') };
-    root.transactionSync(() => {
-      try {
-        outcome = { ok: true, value: op.run() };
-        return undefined;
-      } catch (error) {
-        outcome = { ok: false, error };
-        return ABORT;
-      }
-    }, COMMIT_FLAGS);
+    let outcome!: Outcome;
+    root.transactionSync(() => ((outcome = attempt(() => op.run())).ok ? undefined : ABORT), COMMIT_FLAGS);
     return outcome;
   }
 
@@ -77,13 +78,7 @@ export function createGroupCommit(root: RootDatabase): GroupCommit {
       if (batch.length === 1) results.push(runAlone(batch[0] as QueuedOp));
       else
         root.transactionSync(() => {
-          for (const op of batch) {
-            try {
-              results.push({ ok: true, value: root.transactionSync(() => op.run()) });
-            } catch (error) {
-              results.push({ ok: false, error });
-            }
-          }
+          for (const op of batch) results.push(attempt(() => root.transactionSync(() => op.run())));
         }, COMMIT_FLAGS);
     } catch (error) {
       for (const op of batch) op.reject(error);

@@ -28,8 +28,7 @@ export class UncheckedLines {
   /** The identity was confirmed at `now`: every line so far is where a reader will find it. */
   confirm(now: number): void {
     this.checkedAt = now;
-    this.lines = [];
-    this.bytes = 0;
+    this.take();
   }
 
   /** The lines a deleted inode took with it, oldest first, to be written again; the buffer is emptied. */

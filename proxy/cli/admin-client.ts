@@ -117,17 +117,25 @@ export function resolveAuditorKey(env: NodeJS.ProcessEnv, cwd = process.cwd()): 
   return resolveKey(env, 'AUDITOR', cwd);
 }
 
-function resolveKey(env: NodeJS.ProcessEnv, role: 'ADMIN' | 'AUDITOR', cwd: string): string | undefined {
+/**
+ * `PHASEGATE_<ROLE>_KEY`, else the file named by `PHASEGATE_<ROLE>_KEY_FILE`; undefined when
+ * neither is set. A named file that cannot be read throws, naming the variable and the file.
+ */
+export function keyFromEnv(env: Readonly<Record<string, string | undefined>>, role: 'ADMIN' | 'AUDITOR'): string | undefined {
   const fromEnv = env[`PHASEGATE_${role}_KEY`];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   const file = env[`PHASEGATE_${role}_KEY_FILE`];
-  if (file !== undefined && file !== '') {
-    try {
-      return readFileSync(file, 'utf8').trim();
-    } catch (err) {
-      throw new Error(`cannot read PHASEGATE_${role}_KEY_FILE ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
+  if (file === undefined || file === '') return undefined;
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new Error(`cannot read PHASEGATE_${role}_KEY_FILE ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+}
+
+function resolveKey(env: NodeJS.ProcessEnv, role: 'ADMIN' | 'AUDITOR', cwd: string): string | undefined {
+  const fromEnv = keyFromEnv(env, role);
+  if (fromEnv !== undefined) return fromEnv;
   const name = `${role.toLowerCase()}.key`;
   const state = statePathsFor(cwd, env);
   for (const f of [join(cwd, '.phasegate', name), ...(state === undefined ? [] : [join(state.coordinatorDir, name)])]) {

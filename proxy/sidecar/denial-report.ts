@@ -7,7 +7,7 @@
  */
 import type { DenialReport } from '../../core/coordinator/denial-feed.js';
 import type { Logger } from '../../core/log.js';
-import type { AuditDigest, AuditLog, AuditRecord } from '../audit/types.js';
+import type { AuditDigest, AuditEntry, AuditLog, AuditRecord } from '../audit/types.js';
 
 /** The coordinator refuses longer values; they are shortened here so one long path cannot lose a batch. */
 const MAX = { id: 200, tool: 200, path: 1000 } as const;
@@ -69,21 +69,20 @@ export function createDenialReporter(opts: DenialReporterOptions): DenialReporte
   timer.unref();
   let closing: Promise<void> | undefined;
   return {
-    observe: (log) => ({
-      // Allowed calls pay nothing: only a deny record gets a continuation.
-      append(entry) {
-        const written = log.append(entry);
-        if (entry.decision !== 'deny' || entry.type !== 'call') return written;
-        return written.then((rec) => (enqueue(rec), rec));
-      },
-      appendNow(entry) {
+    observe: (log) => {
+      const appendNow = (entry: AuditEntry): AuditRecord => {
         const rec = log.appendNow(entry);
         if (entry.decision === 'deny' && entry.type === 'call') enqueue(rec);
         return rec;
-      },
-      head: () => log.head(),
-      close: () => log.close(),
-    }),
+      };
+      // One path for both: the record is written, and a denied call's also queued (allowed calls pay one comparison).
+      return {
+        append: async (entry) => appendNow(entry),
+        appendNow,
+        head: () => log.head(),
+        close: () => log.close(),
+      };
+    },
     flush,
     close: () =>
       (closing ??= (async () => {

@@ -92,6 +92,9 @@ describe('phasegate audit verify', () => {
     await expect(run(['verify', dir, '--bogus'], io())).rejects.toBeInstanceOf(UsageError);
     await expect(run(['verify'], io())).rejects.toBeInstanceOf(UsageError);
     await expect(run(['verify', dir, '--checkpoints', 'http://127.0.0.1:1'], io())).rejects.toBeInstanceOf(UsageError);
+    const unreadable = run(['verify', dir, '--checkpoints', 'http://127.0.0.1:1'], io({ PHASEGATE_AUDITOR_KEY_FILE: '/nope/auditor.key' }));
+    await expect(unreadable).rejects.toBeInstanceOf(UsageError);
+    await expect(unreadable).rejects.toThrow('cannot read PHASEGATE_AUDITOR_KEY_FILE /nope/auditor.key: ENOENT');
     await expect(run(['frobnicate'], io())).rejects.toBeInstanceOf(UsageError);
   });
 });

@@ -27,6 +27,20 @@ function rssMiB(pid: number): number {
   return Number(kb) / 1024;
 }
 
+/** Samples a process's RSS every 20 ms from now; `stop()` takes a last sample and returns the peak. */
+function watchRss(pid: number): { readonly before: number; stop(): number } {
+  const before = rssMiB(pid);
+  let peak = before;
+  const poll = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 20);
+  return {
+    before,
+    stop() {
+      clearInterval(poll);
+      return (peak = Math.max(peak, rssMiB(pid)));
+    },
+  };
+}
+
 interface Attempt {
   /** Resolves once the client wrote all it meant to, or the connection closed. */
   readonly sent: Promise<void>;
@@ -81,10 +95,8 @@ async function startChildSidecar(): Promise<{ port: number; pid: number }> {
 describe('sidecar-wide request-body memory', () => {
   it('60 unfinished 8 MiB bodies: refused beyond the budget, RSS bounded', { timeout: 120_000 }, async () => {
     const { port, pid } = await startChildSidecar();
-    const before = rssMiB(pid);
-
-    let peak = before;
-    const poll = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 20);
+    const rss = watchRss(pid);
+    const before = rss.before;
     const sockets: Socket[] = [];
     const chunk = Buffer.alloc(256 * 1024, 0x20);
     const attempts = Array.from({ length: 60 }, () => unfinishedBody(port, chunk, sockets));
@@ -93,8 +105,7 @@ describe('sidecar-wide request-body memory', () => {
     const refusedNow = () => attempts.filter((a) => a.reply().includes('limit_exceeded')).length;
     const open = () => attempts.filter((a) => !a.closed()).length;
     for (let i = 0; i < 100 && open() > 4; i++) await new Promise((r) => setTimeout(r, 50));
-    peak = Math.max(peak, rssMiB(pid));
-    clearInterval(poll);
+    const peak = rss.stop();
     const refused = refusedNow();
     // Held: open and unanswered. (A refused connection can lose its 503 to a reset while the client still sends.)
     const holding = attempts.filter((a) => a.reply() === '' && !a.closed()).length;
@@ -113,17 +124,15 @@ describe('sidecar-wide request-body memory', () => {
 
   it('40 WebSocket connections each holding an unfinished 8 MiB frame: closed beyond the budget, RSS bounded', { timeout: 120_000 }, async () => {
     const { port, pid } = await startChildSidecar();
-    const before = rssMiB(pid);
-    let peak = before;
-    const poll = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 20);
+    const rss = watchRss(pid);
+    const before = rss.before;
     const sockets: Socket[] = [];
     const chunk = Buffer.alloc(256 * 1024, 0x20);
     const attempts = Array.from({ length: 40 }, () => unfinishedFrame(port, chunk, sockets));
     await Promise.all(attempts.map((a) => a.sent));
     const open = () => attempts.filter((a) => !a.closed()).length;
     for (let i = 0; i < 100 && open() > 4; i++) await new Promise((r) => setTimeout(r, 50));
-    peak = Math.max(peak, rssMiB(pid));
-    clearInterval(poll);
+    const peak = rss.stop();
     const stillOpen = open();
     for (const s of sockets) s.destroy();
     if (process.env.PHASEGATE_REPORT === '1') process.stderr.write(`frames: open ${stillOpen} of 40; RSS ${before.toFixed(0)} → peak ${peak.toFixed(0)} MiB\n`);

@@ -67,14 +67,19 @@ describe('stale evidence', () => {
   });
 });
 
+/** A fresh stack whose runner is node:test, with one task claimed and moved to TDD. */
+async function nodeTestInTdd(): Promise<{ agent: RawAgent; tdd: { token: string } }> {
+  stack = await startStack();
+  await useNodeTest(stack);
+  await stack.addTask();
+  const agent = await stack.connect();
+  const claim = await agent.ok('task.claim', {});
+  return { agent, tdd: await agent.ok('task.transition', { token: claim.token, target_phase: 'TDD', artifacts: { plan: PLAN } }) };
+}
+
 describe('runs that reach no test', () => {
   it('a red run caused only by an import error (ERR_MODULE_NOT_FOUND under node:test) is tests_not_run, not red', async () => {
-    stack = await startStack();
-    await useNodeTest(stack);
-    await stack.addTask();
-    const agent = await stack.connect();
-    const claim = await agent.ok('task.claim', {});
-    const tdd = await agent.ok('task.transition', { token: claim.token, target_phase: 'TDD', artifacts: { plan: PLAN } });
+    const { agent, tdd } = await nodeTestInTdd();
     await agent.ok('tool.call', {
       token: tdd.token, tool: 'write_file',
       args: { path: 'tests/sub.test.mjs', content: "import test from 'node:test';\nimport assert from 'node:assert';\nimport { sub } from '../src/sub.mjs';\ntest('subtracts', () => assert.equal(sub(3, 1), 2));\n" },
@@ -94,12 +99,7 @@ describe('runs that reach no test', () => {
   });
 
   it('zero tests: a locked test that selects nothing once a source file says so gives a green run with 0 tests → tests_not_run', async () => {
-    stack = await startStack();
-    await useNodeTest(stack);
-    await stack.addTask();
-    const agent = await stack.connect();
-    const claim = await agent.ok('task.claim', {});
-    const tdd = await agent.ok('task.transition', { token: claim.token, target_phase: 'TDD', artifacts: { plan: PLAN } });
+    const { agent, tdd } = await nodeTestInTdd();
     // Written in TDD by the agent: skips every test when src/.skip exists.
     const sneaky = "import test from 'node:test';\nimport assert from 'node:assert';\nimport { existsSync } from 'node:fs';\n" +
       "if (!existsSync('src/.skip')) test('adds', () => assert.equal(2 + 3, 6));\n";

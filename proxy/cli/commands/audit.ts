@@ -1,6 +1,6 @@
 /** `phasegate audit verify|query`: check an audit log's hash chain, or print matching records. */
 import type { DecisionKind } from '../../../core/policy/types.js';
-import { readFileSync } from 'node:fs';
+import { keyFromEnv } from '../admin-client.js';
 import { auditChains, queryAudit, verifyAudit, type Checkpoint, type VerifyResult } from '../../audit/index.js';
 import { recordPrinter } from '../audit-format.js';
 import { parseFlags, UsageError } from '../args.js';
@@ -95,17 +95,14 @@ function summary(results: readonly VerifyResult[], checkpoints: number, agents: 
 
 /** The read-only auditor key is enough (and preferred): checking a log must not need the power to approve. */
 function readKey(env: AuditIo['env']): string {
-  for (const role of ['AUDITOR', 'ADMIN']) {
-    const value = env[`PHASEGATE_${role}_KEY`];
-    if (value !== undefined && value !== '') return value;
-    const file = env[`PHASEGATE_${role}_KEY_FILE`];
-    if (file !== undefined && file !== '') {
-      try {
-        return readFileSync(file, 'utf8').trim();
-      } catch (err) {
-        throw new UsageError(`cannot read PHASEGATE_${role}_KEY_FILE ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      }
+  for (const role of ['AUDITOR', 'ADMIN'] as const) {
+    let key: string | undefined;
+    try {
+      key = keyFromEnv(env, role);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
     }
+    if (key !== undefined) return key;
   }
   throw new UsageError('--checkpoints needs PHASEGATE_AUDITOR_KEY (read-only) or PHASEGATE_ADMIN_KEY, or their _FILE variants');
 }
