@@ -61,7 +61,7 @@ function unfinishedBody(port: number, chunk: Buffer, sockets: Socket[]): Attempt
     socket.once('close', () => resolve());
     socket.on('connect', async () => {
       socket.write(`POST /api/v1/tools/execute HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${AGENT_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${8 * MiB}\r\n\r\n`);
-      await sendAllButLastByte(socket, chunk, 8 * MiB);
+      await sendAllButLastByte(socket, chunk, 8 * MiB, () => reply !== '');
       resolve();
     });
   });
@@ -175,10 +175,14 @@ function unfinishedFrame(port: number, chunk: Buffer, sockets: Socket[]): Attemp
   return { sent, reply: () => reply, closed: () => closed };
 }
 
-/** Writes `length - 1` bytes of `chunk` repeats, honouring backpressure: a body or frame left unfinished. */
-async function sendAllButLastByte(socket: import('node:net').Socket, chunk: Buffer, length: number): Promise<void> {
+/**
+ * Writes `length - 1` bytes of `chunk` repeats, honouring backpressure: a body or frame left
+ * unfinished. Stops early once `answered()` (the server refused): bytes sent after its answer
+ * make the kernel reset the connection, and the reset can destroy the answer before it is read.
+ */
+async function sendAllButLastByte(socket: import('node:net').Socket, chunk: Buffer, length: number, answered: () => boolean = () => false): Promise<void> {
   let sent = 0;
-  while (sent < length - 1 && !socket.destroyed) {
+  while (sent < length - 1 && !socket.destroyed && !answered()) {
     const n = Math.min(chunk.length, length - 1 - sent);
     sent += n;
     if (!socket.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
