@@ -46,6 +46,8 @@ interface Attempt {
   readonly sent: Promise<void>;
   reply(): string;
   closed(): boolean;
+  /** The sidecar cut the connection with a reset (ECONNRESET/EPIPE) rather than a clean close. */
+  reset?(): boolean;
 }
 
 /** Opens one connection and sends headers for an 8 MiB body, then 8 MiB − 1 bytes of it: the body never finishes. */
@@ -54,9 +56,10 @@ function unfinishedBody(port: number, chunk: Buffer, sockets: Socket[]): Attempt
   sockets.push(socket);
   let reply = '';
   let closed = false;
+  let reset = false;
   socket.on('data', (d) => (reply += String(d)));
   socket.once('close', () => (closed = true));
-  socket.on('error', () => undefined);
+  socket.on('error', (err: NodeJS.ErrnoException) => (reset ||= err.code === 'ECONNRESET' || err.code === 'EPIPE'));
   const sent = new Promise<void>((resolve) => {
     socket.once('close', () => resolve());
     socket.on('connect', async () => {
@@ -65,7 +68,7 @@ function unfinishedBody(port: number, chunk: Buffer, sockets: Socket[]): Attempt
       resolve();
     });
   });
-  return { sent, reply: () => reply, closed: () => closed };
+  return { sent, reply: () => reply, closed: () => closed, reset: () => reset };
 }
 
 /** A real coordinator in-process and a `phasegate sidecar` child process; cleaned up after the test. */
@@ -101,8 +104,13 @@ describe('sidecar-wide request-body memory', () => {
     const chunk = Buffer.alloc(256 * 1024, 0x20);
     const attempts = Array.from({ length: 60 }, () => unfinishedBody(port, chunk, sockets));
     await Promise.all(attempts.map((a) => a.sent));
-    // Every refusal is answered; a body the sidecar holds is never answered (it never finishes).
-    const refusedNow = () => attempts.filter((a) => a.reply().includes('limit_exceeded')).length;
+    // A refusal is a 503 limit_exceeded; a body the sidecar holds is never answered (it never finishes).
+    // The sidecar closes a refused connection while the client may still be sending, and the
+    // bytes that arrive after that make the kernel reset it, which can destroy the 503 before the
+    // client reads it (seen under the full suite's load): such a connection, cut by the sidecar
+    // and never answered otherwise, was refused too.
+    const answered = () => attempts.filter((a) => a.reply().includes('limit_exceeded'));
+    const refusedNow = () => attempts.filter((a) => a.reply().includes('limit_exceeded') || (a.reply() === '' && a.reset?.() === true)).length;
     const open = () => attempts.filter((a) => !a.closed()).length;
     for (let i = 0; i < 100 && open() > 4; i++) await new Promise((r) => setTimeout(r, 50));
     const peak = rss.stop();
@@ -110,11 +118,14 @@ describe('sidecar-wide request-body memory', () => {
     // Held: open and unanswered. (A refused connection can lose its 503 to a reset while the client still sends.)
     const holding = attempts.filter((a) => a.reply() === '' && !a.closed()).length;
     for (const s of sockets) s.destroy();
-    if (process.env.PHASEGATE_REPORT === '1') process.stderr.write(`bodies: refused ${refused}, holding ${holding}; RSS ${before.toFixed(0)} → peak ${peak.toFixed(0)} MiB\n`);
+    if (process.env.PHASEGATE_REPORT === '1') process.stderr.write(`bodies: refused ${refused} (answered ${answered().length}), holding ${holding}; RSS ${before.toFixed(0)} → peak ${peak.toFixed(0)} MiB\n`);
     // 32 MiB budget: at most 4 bodies of 8 MiB can be held; every other one is refused.
     expect(holding).toBeLessThanOrEqual(4);
     expect(open()).toBeLessThanOrEqual(4);
     expect(refused).toBeGreaterThanOrEqual(45);
+    // Every answer the clients did read is the stable refusal, and the reason does reach clients.
+    expect(attempts.filter((a) => a.reply() !== '').every((a) => a.reply().includes('limit_exceeded'))).toBe(true);
+    expect(answered().length).toBeGreaterThan(0);
     // Unbounded, the same attack took a sidecar from 185 to 595 MiB.
     expect(peak - before).toBeLessThan(200);
     // The sidecar still serves.
