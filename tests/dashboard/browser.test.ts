@@ -107,6 +107,29 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     await expect(card('PLAN').textContent()).resolves.toContain('agent-board');
   });
 
+  it('a task created while the board is still loading (after its snapshot, before it follows the stream) appears', async () => {
+    const page = await newPage();
+    // Hold the board's last load (the chart's recent events): the task list is read, the
+    // stream is live, but the board is not shown yet. This window once lost the event (CI).
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
+    await page.route(/\/api\/v1\/events\?since=\d+&limit=2000$/, async (route) => {
+      holding = true;
+      await held;
+      await route.continue();
+    });
+    const frames: string[] = [];
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => void frames.push(String(f.payload))));
+    await signIn(page, stack.coordinator.adminKey);
+    await eventually(() => holding);
+    const id = await stack.addTask('created while loading');
+    // The event reaches the page while the board still waits.
+    await eventually(() => frames.some((f) => f.includes(`"task_id":"${id}"`)));
+    release();
+    await page.locator(`[data-column="DRAFT"] [data-task="${id}"]`).waitFor();
+  });
+
   it('after the stream drops it reconnects from the last seq it saw and misses nothing', async () => {
     const page = await newPage();
     const sockets: WebSocketRoute[] = [];

@@ -8,7 +8,7 @@ import { byId, h, replace } from './dom.js';
 import { eventHead } from './history.js';
 import { openLiveStream, type LiveStream } from './live.js';
 import { taskView } from './task-page.js';
-import type { Approval } from './types.js';
+import type { Approval, CoordEvent } from './types.js';
 import type { View, ViewContext } from './view.js';
 
 const main = byId('main');
@@ -18,12 +18,28 @@ let session: Session | null = null;
 let view: View | null = null;
 let stream: LiveStream | null = null;
 let routing = 0;
+/**
+ * Events that arrive while a view loads: it has read its snapshot but is not subscribed yet,
+ * so they are kept and replayed to it once shown (a card created meanwhile still appears).
+ * Null when no view is loading. Past WAITING_MAX the view is loaded again instead.
+ */
+let waiting: CoordEvent[] | null = null;
+let waitingOverflowed = false;
+const WAITING_MAX = 1000;
+
+function deliver(e: CoordEvent): void {
+  if (view !== null) return view.onEvent?.(e);
+  if (waiting === null) return;
+  if (waiting.length < WAITING_MAX) waiting.push(e);
+  else waitingOverflowed = true;
+}
 
 function showLogin(message = ''): void {
   stream?.close();
   stream = null;
   view?.dispose?.();
   view = null;
+  waiting = null;
   session = null;
   useSession(null);
   byId('nav').hidden = true;
@@ -63,7 +79,7 @@ async function signedIn(s: Session): Promise<void> {
   stream = openLiveStream(
     await eventHead(),
     (e) => {
-      view?.onEvent?.(e);
+      deliver(e);
       if (e.type === 'approval_requested' || e.type === 'approval_decided') void countApprovals();
     },
     (state) => {
@@ -80,6 +96,8 @@ async function route(): Promise<void> {
   const mine = ++routing;
   view?.dispose?.();
   view = null;
+  waiting = [];
+  waitingOverflowed = false;
   const ctx: ViewContext = { role: session.role, main };
   const hash = location.hash === '' ? '#/board' : location.hash;
   for (const a of document.querySelectorAll<HTMLAnchorElement>('#nav a')) a.classList.toggle('current', a.getAttribute('href') === hash);
@@ -91,12 +109,18 @@ async function route(): Promise<void> {
     else if (hash === '#/agents') next = await agentsView(ctx);
     else next = await boardView(ctx);
   } catch (err) {
+    if (mine === routing) waiting = null;
     if (mine === routing) replace(main, h('p', { class: 'error' }, `Could not load this view: ${err instanceof Error ? err.message : String(err)}`));
     return;
   }
   // A newer route started while this one loaded: it owns the page.
   if (mine !== routing) return void next.dispose?.();
+  const missed = waiting ?? [];
+  const reload = waitingOverflowed;
+  waiting = null;
   view = next;
+  if (reload) return void route();
+  for (const e of missed) next.onEvent?.(e);
 }
 
 async function countApprovals(): Promise<void> {
