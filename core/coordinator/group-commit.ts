@@ -10,12 +10,11 @@ import { ABORT, type RootDatabase } from 'lmdb';
 import { PhasegateError } from '../errors.js';
 
 /**
- * lmdb-js TransactionFlags ABORTABLE | NO_SYNC_FLUSH. Measured here (overlappingSync on): the
- * commit still fsyncs before returning and `flushed` then resolves at once. We await `flushed`
- * anyway, so "durable" never rests on that detail. (With overlappingSync off the same call
- * did not sync at all — which is why the store keeps it on.)
+ * lmdb-js TransactionFlags ABORTABLE, nothing else: LMDB's own durable commit (the pages,
+ * fdatasync, then the meta page through the O_DSYNC descriptor) before `transactionSync`
+ * returns. We await `flushed` anyway, so "durable" never rests on that detail.
  */
-const COMMIT_FLAGS = 0x1 | 0x10000;
+const COMMIT_FLAGS = 0x1;
 
 export interface Committed<T> {
   readonly value: T;

@@ -47,9 +47,9 @@ export interface Store {
 
 export function openStore(dataDir: string): Store {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  // overlappingSync is the Linux default; stated so nobody turns it off: without it our
-  // synchronous group commits were not fsynced at all (see group-commit.ts). Every
-  // operation answers only after `root.flushed`.
+  // overlappingSync (the Linux default) is stated so the environment is the same everywhere;
+  // the group commit syncs either way (see group-commit.ts). Every operation answers only
+  // after `root.flushed`.
   const root = open({ path: dataDir, maxDbs: 16, overlappingSync: true });
   return {
     root,

@@ -6,8 +6,6 @@ import { saveTask } from './task-index.js';
 import { appendHistory } from './task-history.js';
 import type { CoordEvent, EventType, HistoryEntry, HistorySummary, StoredTask } from './types.js';
 
-const EVENT_SEQ = 'event_seq';
-
 export interface WriteTx {
   /** One clock reading per operation, so every timestamp it writes agrees. */
   readonly nowMs: number;
@@ -23,8 +21,14 @@ export interface WriteTx {
   putArtifact(value: unknown): string;
 }
 
+/**
+ * The newest event's seq: the last key of the event log, read inside the write transaction
+ * (so it sees this operation's own events). The log is append-only, so the next event is
+ * always this + 1, and a rolled-back operation gives its numbers back with its events.
+ */
 export function lastEventSeq(store: Store): number {
-  return store.meta.get(EVENT_SEQ) ?? 0;
+  for (const key of store.events.getKeys({ reverse: true, limit: 1 })) return key;
+  return 0;
 }
 
 export function beginTx(store: Store, nowMs: number): WriteTx {
@@ -35,12 +39,9 @@ export function beginTx(store: Store, nowMs: number): WriteTx {
     nowIso,
     events,
     emit(type, taskId, data) {
-      // The counter lives in the same transaction as the event: a rolled-back operation
-      // gives its number back, so the log never has a gap.
       const seq = lastEventSeq(store) + 1;
       const event: CoordEvent = { seq, ts: nowIso, type, task_id: taskId, data };
       void store.events.put(seq, event);
-      void store.meta.put(EVENT_SEQ, seq);
       events.push(event);
     },
     saveTask: (prev, next) => saveTask(store, prev, next),

@@ -1,0 +1,59 @@
+/**
+ * Event seqs come from the event log itself (its last key + 1, read in the write transaction):
+ * consecutive within one operation and across a batch, a rolled-back operation gives its
+ * numbers back, and a reopened store continues where the log ends.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createGroupCommit } from '../../../core/coordinator/group-commit.js';
+import { openStore, type Store } from '../../../core/coordinator/store.js';
+import { beginTx } from '../../../core/coordinator/write-tx.js';
+
+let dir: string;
+let store: Store;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pg-seq-'));
+  store = openStore(join(dir, 'data'));
+});
+afterEach(async () => {
+  await store.root.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** One operation emitting `n` events; returns their seqs (throws after emitting when `fail`). */
+const emitting = (n: number, fail = false) => (): number[] => {
+  const tx = beginTx(store, Date.now());
+  for (let i = 0; i < n; i++) tx.emit('task_created', `T-${i}`, { i });
+  if (fail) throw new Error('refused after emitting');
+  return tx.events.map((e) => e.seq);
+};
+
+describe('event seq', () => {
+  it('is gap-free across a batch where the middle operation rolls back, and within one operation', async () => {
+    const gc = createGroupCommit(store.root);
+    const first = gc.write(emitting(2));
+    const bad = gc.write(emitting(3, true));
+    const last = gc.write(emitting(2));
+    expect((await first).value).toEqual([1, 2]);
+    await expect(bad).rejects.toThrow('refused after emitting');
+    // The rolled-back operation's numbers 3–5 are given back.
+    expect((await last).value).toEqual([3, 4]);
+    await (await last).durable;
+    expect([...store.events.getKeys()]).toEqual([1, 2, 3, 4]);
+  });
+
+  it('an operation alone in its batch that rolls back gives its numbers back; a reopened store continues the log', async () => {
+    const gc = createGroupCommit(store.root);
+    await (await gc.write(emitting(1))).durable;
+    await expect(gc.write(emitting(2, true))).rejects.toThrow();
+    expect((await gc.write(emitting(1))).value).toEqual([2]);
+    await gc.drain();
+    await store.root.close();
+    store = openStore(join(dir, 'data'));
+    const again = await createGroupCommit(store.root).write(emitting(2));
+    expect(again.value).toEqual([3, 4]);
+    expect(store.events.get(4)).toMatchObject({ seq: 4, type: 'task_created', task_id: 'T-1' });
+  });
+});
