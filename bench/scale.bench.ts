@@ -59,7 +59,6 @@ function fillEvents(dataDir: string, count: number): void {
         };
         void store.events.put(seq, event);
       }
-      void store.meta.put('event_seq', to);
     });
   }
   void store.root.close();

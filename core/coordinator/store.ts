@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
+import { createEventSeq, type EventSeq } from './event-seq.js';
 import type { AuditCheckpoint, ApprovalRecord, CoordEvent, HistoryEntry, PassedEvidence, StoredTask } from './types.js';
 
 /** What a parked (approval) transition needs again when it is finally applied. */
@@ -43,6 +44,8 @@ export interface Store {
   readonly pendingIndex: Database<true, PendingKey>;
   /** Live claims by expiry: [lease_expires_at, id] → true. */
   readonly leaseIndex: Database<true, [string, string]>;
+  /** The next event seq (the event log's last key + 1, kept between operations). */
+  readonly eventSeq: EventSeq;
 }
 
 export function openStore(dataDir: string): Store {
@@ -51,6 +54,7 @@ export function openStore(dataDir: string): Store {
   // the group commit syncs either way (see group-commit.ts). Every operation answers only
   // after `root.flushed`.
   const root = open({ path: dataDir, maxDbs: 16, overlappingSync: true });
+  const events = root.openDB<CoordEvent, number>('events', {});
   return {
     root,
     tasks: root.openDB<StoredTask, string>('tasks', {}),
@@ -58,10 +62,11 @@ export function openStore(dataDir: string): Store {
     artifacts: root.openDB<unknown, string>('artifacts', {}),
     approvals: root.openDB<ApprovalRecord, string>('approvals', {}),
     parked: root.openDB<ParkedEvidence, string>('parked', {}),
-    events: root.openDB<CoordEvent, number>('events', {}),
+    events,
     checkpoints: root.openDB<AuditCheckpoint, CheckpointKey>('checkpoints', {}),
     meta: root.openDB<number, string>('meta', {}),
     pendingIndex: root.openDB<true, PendingKey>('pending_index', {}),
     leaseIndex: root.openDB<true, [string, string]>('lease_index', {}),
+    eventSeq: createEventSeq(events),
   };
 }

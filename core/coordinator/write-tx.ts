@@ -22,13 +22,17 @@ export interface WriteTx {
 }
 
 /**
- * The newest event's seq: the last key of the event log, read inside the write transaction
- * (so it sees this operation's own events). The log is append-only, so the next event is
- * always this + 1, and a rolled-back operation gives its numbers back with its events.
+ * Runs one operation's body inside the current write transaction. If it throws, whatever it
+ * wrote is rolled back by the caller's transaction, and the seqs its events took are given
+ * back here, so the log never has a gap.
  */
-export function lastEventSeq(store: Store): number {
-  for (const key of store.events.getKeys({ reverse: true, limit: 1 })) return key;
-  return 0;
+export function withTx<T>(store: Store, nowMs: number, fn: (tx: WriteTx) => T): T {
+  try {
+    return fn(beginTx(store, nowMs));
+  } catch (err) {
+    store.eventSeq.forget();
+    throw err;
+  }
 }
 
 export function beginTx(store: Store, nowMs: number): WriteTx {
@@ -39,7 +43,7 @@ export function beginTx(store: Store, nowMs: number): WriteTx {
     nowIso,
     events,
     emit(type, taskId, data) {
-      const seq = lastEventSeq(store) + 1;
+      const seq = store.eventSeq.next();
       const event: CoordEvent = { seq, ts: nowIso, type, task_id: taskId, data };
       void store.events.put(seq, event);
       events.push(event);

@@ -1,5 +1,5 @@
 /**
- * Event seqs come from the event log itself (its last key + 1, read in the write transaction):
+ * Event seqs come from the event log itself (its last key + 1, kept between operations):
  * consecutive within one operation and across a batch, a rolled-back operation gives its
  * numbers back, and a reopened store continues where the log ends.
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGroupCommit } from '../../../core/coordinator/group-commit.js';
 import { openStore, type Store } from '../../../core/coordinator/store.js';
-import { beginTx } from '../../../core/coordinator/write-tx.js';
+import { withTx } from '../../../core/coordinator/write-tx.js';
 
 let dir: string;
 let store: Store;
@@ -23,12 +23,12 @@ afterEach(async () => {
 });
 
 /** One operation emitting `n` events; returns their seqs (throws after emitting when `fail`). */
-const emitting = (n: number, fail = false) => (): number[] => {
-  const tx = beginTx(store, Date.now());
-  for (let i = 0; i < n; i++) tx.emit('task_created', `T-${i}`, { i });
-  if (fail) throw new Error('refused after emitting');
-  return tx.events.map((e) => e.seq);
-};
+const emitting = (n: number, fail = false) => (): number[] =>
+  withTx(store, Date.now(), (tx) => {
+    for (let i = 0; i < n; i++) tx.emit('task_created', `T-${i}`, { i });
+    if (fail) throw new Error('refused after emitting');
+    return tx.events.map((e) => e.seq);
+  });
 
 describe('event seq', () => {
   it('is gap-free across a batch where the middle operation rolls back, and within one operation', async () => {
