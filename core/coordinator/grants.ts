@@ -1,7 +1,7 @@
 /** What a phase token grants: the task's current phase and the tools that phase allows. */
 import type { CompiledContract } from '../contract/types.js';
 import type { PhaseGrant } from '../tokens/types.js';
-import { workflowOf } from './engine.js';
+import { workflowOf, type Engine } from './engine.js';
 import type { StoredTask } from './types.js';
 
 /** allowed minus forbidden, sorted (a tool listed in both is forbidden). */
@@ -23,4 +23,15 @@ export function grantFor(contract: CompiledContract, task: StoredTask, agentId: 
     visit: task.visit ?? 0,
     ...(task.phase_evidence == null ? {} : { evidence: task.phase_evidence }),
   };
+}
+
+/**
+ * Starts signing `task`'s token now, from inside the operation's write transaction: the
+ * signature is computed on the thread pool while this thread waits for the commit's sync.
+ * Await it only after the commit: a token whose commit failed is dropped, never shown.
+ */
+export function signAhead(engine: Engine, task: StoredTask, agentId: string): Promise<string> {
+  const token = engine.issuer.issue(grantFor(engine.contract, task, agentId));
+  token.catch(() => undefined); // awaited (and its failure reported) by the caller after the commit
+  return token;
 }

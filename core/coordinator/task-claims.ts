@@ -4,7 +4,7 @@ import { nameAt, objectAt, optionalNames } from './body-checks.js';
 import { whyNotClaimable } from './claim-refusal.js';
 import { assertAgentHolds, leaseExpired, leaseUntil, taskOrNotFound } from './claim-check.js';
 import type { Engine } from './engine.js';
-import { grantFor } from './grants.js';
+import { signAhead } from './grants.js';
 import { idOrdinal } from './ids.js';
 import { expireClaim } from './leases.js';
 import { isAuthorOfParent } from './review-rounds.js';
@@ -62,6 +62,7 @@ export async function claim(engine: Engine, req: ClaimRequest): Promise<StoredCl
 
   // Read, check and write happen in one write transaction, queued behind every other
   // writer: of two agents racing for one task, the second sees the first one's claim.
+  let signing: Promise<string> | undefined;
   const done = await engine.mutate((tx) => {
     let task: StoredTask | undefined;
     if (taskId !== undefined) {
@@ -88,11 +89,12 @@ export async function claim(engine: Engine, req: ClaimRequest): Promise<StoredCl
     };
     tx.saveTask(task, next);
     tx.emit('task_claimed', next.id, { agent_id: agentId, epoch: next.epoch, phase: next.phase });
+    signing = signAhead(engine, next, agentId);
     return next;
   });
   const task = done.value;
-  // The token is signed while the commit is being flushed; the answer waits for both.
-  const token = await engine.issuer.issue(grantFor(engine.contract, task, agentId));
+  // Signed on the thread pool while the commit synced; the answer waits for both.
+  const token = await (signing ?? signAhead(engine, task, agentId));
   await done.durable;
   return { task, phase_token: token, lease_expires_at: task.claim?.lease_expires_at ?? '' };
 }

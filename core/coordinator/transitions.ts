@@ -9,7 +9,7 @@ import { parkForApproval } from './approvals.js';
 import { storeCheckpoint } from './checkpoints.js';
 import { assertTokenHolds } from './claim-check.js';
 import { workflowOf, type Engine } from './engine.js';
-import { grantFor } from './grants.js';
+import { signAhead } from './grants.js';
 import { passedEvidence } from './passed-evidence.js';
 import { roundsExhausted, spawnedReviews, taskAuthors } from './review-rounds.js';
 import type { Store } from './store.js';
@@ -88,7 +88,12 @@ function decide(engine: Engine, tx: WriteTx, claims: PhaseClaims, r: ParsedTrans
 export async function transition(engine: Engine, req: TransitionRequest): Promise<TransitionResponse> {
   const r = parseTransitionRequest(req);
   const claims = await engine.verifier.verify(r.token);
-  const done = await engine.mutate((tx) => decide(engine, tx, claims, r));
+  let signing: Promise<string> | undefined;
+  const done = await engine.mutate((tx) => {
+    const out = decide(engine, tx, claims, r);
+    if (out.kind === 'applied') signing = signAhead(engine, out.task, claims.sub);
+    return out;
+  });
   const out = done.value;
   if (out.kind === 'refused') return { allowed: false, blockers: out.blockers };
   if (out.kind === 'blocked') {
@@ -99,7 +104,7 @@ export async function transition(engine: Engine, req: TransitionRequest): Promis
     await done.durable;
     return { allowed: false, status: 'awaiting_approval', approval_id: out.approvalId };
   }
-  const newToken = await engine.issuer.issue(grantFor(engine.contract, out.task, claims.sub));
+  const newToken = await (signing ?? signAhead(engine, out.task, claims.sub));
   await done.durable;
   return { allowed: true, phase: out.task.phase, new_token: newToken };
 }

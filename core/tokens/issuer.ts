@@ -48,9 +48,11 @@ export function createIssuer(opts: IssuerKeyOptions, config: IssuerConfig): Toke
     throw new TypeError('"alg" must be "EdDSA" or "HS256"');
   }
 
-  // Signed here with node:crypto, synchronously: jose's WebCrypto path costs a thread-pool
-  // hop and ~50 µs of promise plumbing per token, on every claim and transition. Tokens are
-  // plain JWS compact serialization, verified by jose like any other (tests/tokens).
+  // Signed here with node:crypto: jose's WebCrypto path costs ~50 µs of promise plumbing per
+  // token. Ed25519 signs on the libuv thread pool, so a caller that starts `issue` inside its
+  // write transaction gets the signature computed while the commit syncs (coordinator
+  // signAhead); HMAC is ~3 µs and stays inline. Tokens are plain JWS compact serialization,
+  // verified by jose like any other (tests/tokens).
   const encodedHeader = base64url(JSON.stringify(header));
   const signer = signerFor(key);
   return {
@@ -74,7 +76,7 @@ export function createIssuer(opts: IssuerKeyOptions, config: IssuerConfig): Toke
         jti: randomUUID(),
       };
       const input = `${encodedHeader}.${base64url(JSON.stringify(payload))}`;
-      return `${input}.${signer(input)}`;
+      return `${input}.${await signer(input)}`;
     },
     jwks: () => ({ keys: [...published] }),
   };
@@ -84,9 +86,10 @@ function base64url(text: string): string {
   return Buffer.from(text).toString('base64url');
 }
 
-/** HMAC-SHA256 for a secret, Ed25519 for a private key (a WebCrypto CryptoKey is converted once). */
-function signerFor(key: CryptoKey | KeyObject | Uint8Array): (input: string) => string {
+/** HMAC-SHA256 for a secret (inline), Ed25519 for a private key on the thread pool (a WebCrypto CryptoKey is converted once). */
+function signerFor(key: CryptoKey | KeyObject | Uint8Array): (input: string) => string | Promise<string> {
   if (key instanceof Uint8Array) return (input) => createHmac('sha256', key).update(input).digest('base64url');
   const keyObject = key instanceof NodeKeyObject ? key : NodeKeyObject.from(key as Parameters<typeof NodeKeyObject.from>[0]);
-  return (input) => sign(null, Buffer.from(input), keyObject).toString('base64url');
+  return (input) =>
+    new Promise((resolve, reject) => sign(null, Buffer.from(input), keyObject, (err, sig) => (err ? reject(err) : resolve(sig.toString('base64url')))));
 }
