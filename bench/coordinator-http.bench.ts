@@ -4,13 +4,12 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { open } from 'lmdb';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCoordinator } from '../core/coordinator/http/index.js';
 import { createLogger } from '../core/log.js';
 import { CYCLE } from './cycle-contract.js';
-import { benchAsync, benchPaired, benchThroughput, type BenchResult } from './harness.js';
+import { benchAsync, benchThroughput, type BenchResult } from './harness.js';
 
 type Call = (method: string, path: string, key: string, body?: unknown) => Promise<any>;
 
@@ -65,17 +64,6 @@ export async function benches(): Promise<BenchResult[]> {
     // 200 the JIT has not yet tiered up this longer path (measured 720 µs at 200, 630–645 µs at
     // 3,000 and 10,000 on the 2-core VM).
     results.push(await benchAsync('coordinator.http.transition', () => step(ring[turn++ % ring.length]!), { samples: 2000, warmup: 2000 }));
-
-    // The same ratio with the floor sampled alternately with the transition (one put + flushed
-    // on its own LMDB env, as lmdb.put_flushed): both halves see the same moments of the run.
-    const floorDb = open({ path: join(dir, 'floor') });
-    let k = 0;
-    const put = async () => {
-      await floorDb.put(`k${k++ % 1000}`, { n: k, pad: 'x'.repeat(200) });
-      await floorDb.flushed;
-    };
-    results.push(...(await benchPaired({ op: 'coordinator.http.transition_paired', floor: 'lmdb.put_flushed_paired' }, () => step(ring[turn++ % ring.length]!), put)));
-    await floorDb.close();
 
     const claimSamples = 1000;
     for (let i = 0; i < claimSamples + 100; i++) await admin('POST', '/api/v1/tasks', { title: 'claimable' });

@@ -9,8 +9,6 @@ export interface BenchResult {
   /** Resident memory of the process measured (MiB), where a bench reports it. */
   readonly rss_mib?: number;
   readonly rss_before_mib?: number;
-  /** For a paired bench: this median over the floor's median, both sampled alternately. */
-  readonly ratio_to_floor?: number;
 }
 
 function summarize(name: string, samplesNs: number[]): BenchResult {
@@ -55,37 +53,6 @@ export async function benchAsync(name: string, fn: () => Promise<unknown>, opts:
     out[s] = Number(process.hrtime.bigint() - (typeof started === 'bigint' ? started : t0));
   }
   return summarize(name, out);
-}
-
-/**
- * A ratio that machine drift cannot move: `op` and its `floor` are sampled alternately (one
- * call of each per round, after `warmup` rounds), so both see the same moments of the run.
- * Returns the floor's result and the operation's, which carries `ratio_to_floor`.
- */
-export async function benchPaired(
-  names: { readonly op: string; readonly floor: string },
-  op: () => Promise<unknown>,
-  floor: () => Promise<unknown>,
-  opts: { samples?: number; warmup?: number } = {},
-): Promise<[BenchResult, BenchResult]> {
-  const { samples = 2_000, warmup = 2_000 } = opts;
-  for (let i = 0; i < warmup; i++) {
-    await floor();
-    await op();
-  }
-  const a: number[] = new Array(samples);
-  const f: number[] = new Array(samples);
-  for (let s = 0; s < samples; s++) {
-    let t0 = process.hrtime.bigint();
-    await floor();
-    f[s] = Number(process.hrtime.bigint() - t0);
-    t0 = process.hrtime.bigint();
-    await op();
-    a[s] = Number(process.hrtime.bigint() - t0);
-  }
-  const floorResult = summarize(names.floor, f);
-  const opResult = summarize(names.op, a);
-  return [floorResult, { ...opResult, ratio_to_floor: round(opResult.median_us / floorResult.median_us) }];
 }
 
 /**
