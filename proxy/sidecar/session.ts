@@ -96,8 +96,6 @@ export class Session {
     this.state = 'done';
   }
 
-  /** Our transition from → to was applied with these test hashes; a `lock_tests` trigger locked them. */
-
   isTerminal(phase: string): boolean {
     return this.workflow()?.terminalPhases.has(phase) === true;
   }
