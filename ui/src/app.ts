@@ -21,11 +21,13 @@ let routing = 0;
 /**
  * Events that arrive while a view loads: it has read its snapshot but is not subscribed yet,
  * so they are kept and replayed to it once shown (a card created meanwhile still appears).
- * Null when no view is loading. Past WAITING_MAX the view is loaded again instead.
+ * Null when no view is loading. Past WAITING_MAX the view is loaded once more instead (not
+ * again after that: under a sustained flood the page shows what it has rather than reloading
+ * forever).
  */
 let waiting: CoordEvent[] | null = null;
 let waitingOverflowed = false;
-const WAITING_MAX = 1000;
+const WAITING_MAX = 10_000;
 
 function deliver(e: CoordEvent): void {
   if (view !== null) return view.onEvent?.(e);
@@ -91,7 +93,7 @@ async function signedIn(s: Session): Promise<void> {
   await route();
 }
 
-async function route(): Promise<void> {
+async function route(retried = false): Promise<void> {
   if (session === null) return;
   const mine = ++routing;
   view?.dispose?.();
@@ -119,7 +121,7 @@ async function route(): Promise<void> {
   const reload = waitingOverflowed;
   waiting = null;
   view = next;
-  if (reload) return void route();
+  if (reload && !retried) return void route(true);
   for (const e of missed) next.onEvent?.(e);
 }
 
