@@ -1,5 +1,6 @@
 /** The one place a local error becomes an HTTP status and `{error: {reason, message}}` on the sidecar's HTTP surface. */
 import type { ServerResponse } from 'node:http';
+import { closeAfterLinger } from '../../core/coordinator/http/linger.js';
 import type { WireReason } from '../../core/errors.js';
 import { toRpcError } from './rpc-errors.js';
 
@@ -40,7 +41,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function sendError(res: ServerResponse, err: unknown): void {
   const { message, data } = toRpcError(err);
   const { reason, ...detail } = data;
-  // A refused body may still be arriving: close the connection instead of reading the rest.
-  if (reason === 'limit_exceeded' || reason === 'invalid_request') res.shouldKeepAlive = false;
+  // A refused body may still be arriving: discard it for a moment, then close (linger.ts).
+  if (reason === 'limit_exceeded' || reason === 'invalid_request') closeAfterLinger(res.req, res);
   sendJson(res, STATUS[reason] ?? 500, { error: { reason, message, ...detail } });
 }

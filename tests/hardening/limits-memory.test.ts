@@ -105,10 +105,9 @@ describe('sidecar-wide request-body memory', () => {
     const attempts = Array.from({ length: 60 }, () => unfinishedBody(port, chunk, sockets));
     await Promise.all(attempts.map((a) => a.sent));
     // A refusal is a 503 limit_exceeded; a body the sidecar holds is never answered (it never finishes).
-    // The sidecar closes a refused connection while the client may still be sending, and the
-    // bytes that arrive after that make the kernel reset it, which can destroy the 503 before the
-    // client reads it (seen under the full suite's load): such a connection, cut by the sidecar
-    // and never answered otherwise, was refused too.
+    // The sidecar discards what a refused client still sends for at most 1 s, then cuts the
+    // connection (linger.ts); a reset there can still destroy a 503 a client had not read yet:
+    // such a connection, cut by the sidecar and never answered otherwise, was refused too.
     const answered = () => attempts.filter((a) => a.reply().includes('limit_exceeded'));
     const refusedNow = () => attempts.filter((a) => a.reply().includes('limit_exceeded') || (a.reply() === '' && a.reset?.() === true)).length;
     const open = () => attempts.filter((a) => !a.closed()).length;

@@ -5,6 +5,7 @@ import { PhasegateError } from '../../errors.js';
 import type { Authenticator } from './auth.js';
 import { readJsonBody } from './body.js';
 import { errorReply } from './error-status.js';
+import { closeAfterLinger } from './linger.js';
 import type { CoordinatorMetrics } from './metrics.js';
 import type { Reply, RouteMatch } from './router.js';
 
@@ -45,8 +46,8 @@ export function createRequestHandler(opts: HandlerOptions): (req: IncomingMessag
         (err: unknown) => {
           const { status, body } = errorReply(err);
           if (status === 500) logger.error({ event: 'http_internal_error', route, err }, 'internal error');
-          // The rest of an oversized body is never read: close the connection instead of draining it.
-          if (status === 413) res.setHeader('Connection', 'close');
+          // The rest of an oversized body is discarded for a moment, then the connection closes (linger.ts).
+          if (status === 413) closeAfterLinger(req, res);
           send(res, { status, json: body });
         },
       )
