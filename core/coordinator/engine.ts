@@ -6,7 +6,7 @@ import type { TokenIssuer, TokenVerifier } from '../tokens/types.js';
 import type { EventPublisher } from './events.js';
 import type { Committed, GroupCommit } from './group-commit.js';
 import type { Store } from './store.js';
-import { withTx, type WriteTx } from './write-tx.js';
+import { beginTx, type WriteTx } from './write-tx.js';
 
 export interface Engine {
   readonly store: Store;
@@ -30,17 +30,10 @@ export function createEngine(parts: Omit<Engine, 'mutate'> & { commits: GroupCom
     ...rest,
     mutate<T>(fn: (tx: WriteTx) => T): Promise<Committed<T>> {
       let tx: WriteTx | undefined;
-      const { store } = rest;
-      return commits
-        .write(
-          () => withTx(store, rest.now(), (t) => fn((tx = t))),
-          () => tx && publisher.publish(tx.events),
-        )
-        .catch((err: unknown) => {
-          // The whole batch may have rolled back (a failed commit): count events from the log again.
-          store.eventSeq.forget();
-          throw err;
-        });
+      return commits.write(
+        () => fn((tx = beginTx(rest.store, rest.now()))),
+        () => tx && publisher.publish(tx.events),
+      );
     },
   };
 }

@@ -9,7 +9,7 @@ import type { CoordEvent } from './types.js';
 export interface EventSeq {
   /** Inside a write transaction: the seq of a new event (the last one + 1). */
   next(): number;
-  /** After a rollback: the kept value may count events that were not written. */
+  /** After a rollback (group commit `onRollback`): the kept value may count events that were not written. */
   forget(): void;
 }
 

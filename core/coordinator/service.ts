@@ -64,7 +64,8 @@ export async function openCoordinatorService(opts: CoordinatorServiceOptions): P
   const store = openStore(opts.dataDir);
   ensureHistoryRecords(store);
   ensureTaskCounts(store);
-  const commits = createGroupCommit(store.root);
+  // A rollback gives back the event seqs it took: the next event is counted from the log again.
+  const commits = createGroupCommit(store.root, { onRollback: store.eventSeq.forget });
   const publisher = new EventPublisher(logger);
   // Signature checks once per distinct token, and never for tokens this process just signed:
   // the next transition of a task presents exactly the token its previous one returned.

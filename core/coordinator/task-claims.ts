@@ -62,7 +62,6 @@ export async function claim(engine: Engine, req: ClaimRequest): Promise<StoredCl
 
   // Read, check and write happen in one write transaction, queued behind every other
   // writer: of two agents racing for one task, the second sees the first one's claim.
-  let signing: Promise<string> | undefined;
   const done = await engine.mutate((tx) => {
     let task: StoredTask | undefined;
     if (taskId !== undefined) {
@@ -89,12 +88,11 @@ export async function claim(engine: Engine, req: ClaimRequest): Promise<StoredCl
     };
     tx.saveTask(task, next);
     tx.emit('task_claimed', next.id, { agent_id: agentId, epoch: next.epoch, phase: next.phase });
-    signing = signAhead(engine, next, agentId);
-    return next;
+    return { task: next, signing: signAhead(engine, next, agentId) };
   });
-  const task = done.value;
+  const { task, signing } = done.value;
   // Signed on the thread pool while the commit synced; the answer waits for both.
-  const token = await (signing ?? signAhead(engine, task, agentId));
+  const token = await signing;
   await done.durable;
   return { task, phase_token: token, lease_expires_at: task.claim?.lease_expires_at ?? '' };
 }

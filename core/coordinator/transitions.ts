@@ -21,7 +21,8 @@ type Outcome =
   | { kind: 'refused'; blockers: Blocker[] }
   | { kind: 'blocked'; blockers: Blocker[] }
   | { kind: 'parked'; approvalId: string }
-  | { kind: 'applied'; task: StoredTask };
+  /** `token` is being signed while the commit syncs (signAhead). */
+  | { kind: 'applied'; task: StoredTask; token: Promise<string> };
 
 function gateContext(engine: Engine, task: StoredTask, r: ParsedTransition): GateContext {
   return {
@@ -82,18 +83,14 @@ function decide(engine: Engine, tx: WriteTx, claims: PhaseClaims, r: ParsedTrans
   const artifacts = storeArtifacts(tx, r.artifacts);
   const evidence = passedEvidence(engine.store, tr, ctx, claims.sub);
   if (tr.approval) return { kind: 'parked', approvalId: parkForApproval(tx, engine.store, task, tr, claims.sub, artifacts, r.evidence, evidence) };
-  return { kind: 'applied', task: applyTransition(engine, tx, task, tr, { agentId: claims.sub, artifacts, testHashes: r.evidence.test_hashes, evidence }) };
+  const next = applyTransition(engine, tx, task, tr, { agentId: claims.sub, artifacts, testHashes: r.evidence.test_hashes, evidence });
+  return { kind: 'applied', task: next, token: signAhead(engine, next, claims.sub) };
 }
 
 export async function transition(engine: Engine, req: TransitionRequest): Promise<TransitionResponse> {
   const r = parseTransitionRequest(req);
   const claims = await engine.verifier.verify(r.token);
-  let signing: Promise<string> | undefined;
-  const done = await engine.mutate((tx) => {
-    const out = decide(engine, tx, claims, r);
-    if (out.kind === 'applied') signing = signAhead(engine, out.task, claims.sub);
-    return out;
-  });
+  const done = await engine.mutate((tx) => decide(engine, tx, claims, r));
   const out = done.value;
   if (out.kind === 'refused') return { allowed: false, blockers: out.blockers };
   if (out.kind === 'blocked') {
@@ -104,7 +101,7 @@ export async function transition(engine: Engine, req: TransitionRequest): Promis
     await done.durable;
     return { allowed: false, status: 'awaiting_approval', approval_id: out.approvalId };
   }
-  const newToken = await (signing ?? signAhead(engine, out.task, claims.sub));
+  const newToken = await out.token;
   await done.durable;
   return { allowed: true, phase: out.task.phase, new_token: newToken };
 }

@@ -21,20 +21,6 @@ export interface WriteTx {
   putArtifact(value: unknown): string;
 }
 
-/**
- * Runs one operation's body inside the current write transaction. If it throws, whatever it
- * wrote is rolled back by the caller's transaction, and the seqs its events took are given
- * back here, so the log never has a gap.
- */
-export function withTx<T>(store: Store, nowMs: number, fn: (tx: WriteTx) => T): T {
-  try {
-    return fn(beginTx(store, nowMs));
-  } catch (err) {
-    store.eventSeq.forget();
-    throw err;
-  }
-}
-
 export function beginTx(store: Store, nowMs: number): WriteTx {
   const nowIso = new Date(nowMs).toISOString();
   const events: CoordEvent[] = [];

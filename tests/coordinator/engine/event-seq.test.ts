@@ -1,7 +1,8 @@
 /**
- * Event seqs come from the event log itself (its last key + 1, kept between operations):
- * consecutive within one operation and across a batch, a rolled-back operation gives its
- * numbers back, and a reopened store continues where the log ends.
+ * Event seqs come from the event log itself (its last key + 1, kept between operations and
+ * dropped by the group commit's onRollback): consecutive within one operation and across a
+ * batch, a rolled-back operation gives its numbers back, and a reopened store continues where
+ * the log ends.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGroupCommit } from '../../../core/coordinator/group-commit.js';
 import { openStore, type Store } from '../../../core/coordinator/store.js';
-import { withTx } from '../../../core/coordinator/write-tx.js';
+import { beginTx } from '../../../core/coordinator/write-tx.js';
 
 let dir: string;
 let store: Store;
@@ -23,16 +24,19 @@ afterEach(async () => {
 });
 
 /** One operation emitting `n` events; returns their seqs (throws after emitting when `fail`). */
-const emitting = (n: number, fail = false) => (): number[] =>
-  withTx(store, Date.now(), (tx) => {
-    for (let i = 0; i < n; i++) tx.emit('task_created', `T-${i}`, { i });
-    if (fail) throw new Error('refused after emitting');
-    return tx.events.map((e) => e.seq);
-  });
+const emitting = (n: number, fail = false) => (): number[] => {
+  const tx = beginTx(store, Date.now());
+  for (let i = 0; i < n; i++) tx.emit('task_created', `T-${i}`, { i });
+  if (fail) throw new Error('refused after emitting');
+  return tx.events.map((e) => e.seq);
+};
+
+/** Wired as the coordinator service wires it. */
+const commits = () => createGroupCommit(store.root, { onRollback: store.eventSeq.forget });
 
 describe('event seq', () => {
   it('is gap-free across a batch where the middle operation rolls back, and within one operation', async () => {
-    const gc = createGroupCommit(store.root);
+    const gc = commits();
     const first = gc.write(emitting(2));
     const bad = gc.write(emitting(3, true));
     const last = gc.write(emitting(2));
@@ -45,14 +49,14 @@ describe('event seq', () => {
   });
 
   it('an operation alone in its batch that rolls back gives its numbers back; a reopened store continues the log', async () => {
-    const gc = createGroupCommit(store.root);
+    const gc = commits();
     await (await gc.write(emitting(1))).durable;
     await expect(gc.write(emitting(2, true))).rejects.toThrow();
     expect((await gc.write(emitting(1))).value).toEqual([2]);
     await gc.drain();
     await store.root.close();
     store = openStore(join(dir, 'data'));
-    const again = await createGroupCommit(store.root).write(emitting(2));
+    const again = await commits().write(emitting(2));
     expect(again.value).toEqual([3, 4]);
     expect(store.events.get(4)).toMatchObject({ seq: 4, type: 'task_created', task_id: 'T-1' });
   });
