@@ -4,24 +4,18 @@
  * cutting the LAST agent's records short is caught, with the read-only auditor key. Also the
  * new `audit query` filters and formats.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/log.js';
 import { run, type AuditIo } from '../../proxy/cli/commands/audit.js';
 import { startSidecar } from '../../proxy/sidecar/index.js';
 import { AgentClient } from '../../sdk/index.js';
-import { startTest, type TestCoordinator } from '../coordinator/http/helpers.js';
+import { cleanedAfterEach, startTest, type TestCoordinator } from '../coordinator/http/helpers.js';
 
 const AGENT_KEY = 'operators-audit-agent-key-0123456789';
-let c: TestCoordinator | undefined;
-let root: string | undefined;
-afterEach(async () => {
-  await c?.dispose();
-  if (root !== undefined) await rm(root, { recursive: true, force: true });
-  c = root = undefined;
-});
+const left = cleanedAfterEach();
 
 function io(env: Record<string, string> = {}): AuditIo & { out: () => string } {
   let text = '';
@@ -30,12 +24,12 @@ function io(env: Record<string, string> = {}): AuditIo & { out: () => string } {
 
 /** Three agents, one after the other, each through its own sidecar, into one audit dir. */
 async function threeAgents(): Promise<{ audit: string; coordinator: TestCoordinator }> {
-  root = await mkdtemp(join(tmpdir(), 'phasegate-audit-agents-'));
+  const root = (left.root = await mkdtemp(join(tmpdir(), 'phasegate-audit-agents-')));
   const ws = join(root, 'ws');
   await mkdir(ws);
   await writeFile(join(ws, 'README.md'), '# ws\n');
   const coordinator = await startTest();
-  c = coordinator;
+  left.c = coordinator;
   const audit = join(root, 'state', 'audit');
   for (const agent of ['first', 'second', 'third']) {
     await coordinator.admin('POST', '/api/v1/tasks', { title: `for ${agent}`, acceptance_criteria: ['x'] });

@@ -2,6 +2,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterEach } from 'vitest';
 import { createLogger } from '../../../core/log.js';
 import { startCoordinator, type RunningCoordinator } from '../../../core/coordinator/http/index.js';
 
@@ -28,6 +29,22 @@ export interface TestCoordinator extends RunningCoordinator {
   auditor: Api;
   anon: Api;
   dispose(): Promise<void>;
+}
+
+/** What a test leaves behind, set as it goes: its coordinator and temp folder, both gone after each test. */
+export interface LeftBehind {
+  c: TestCoordinator | undefined;
+  root: string | undefined;
+}
+
+export function cleanedAfterEach(): LeftBehind {
+  const left: LeftBehind = { c: undefined, root: undefined };
+  afterEach(async () => {
+    await left.c?.dispose();
+    if (left.root !== undefined) await rm(left.root, { recursive: true, force: true });
+    left.c = left.root = undefined;
+  });
+  return left;
 }
 
 export async function tempDir(): Promise<string> {

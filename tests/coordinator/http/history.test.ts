@@ -3,23 +3,16 @@
  * log says it was written, though the coordinator stores it as one record per entry: task
  * show and list, claim, release, pause, resume, cancel, approval details, and after a restart.
  */
-import { rm } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedHistory, PUBLIC_TASK_KEYS } from '../engine/history-oracle.js';
-import { CYCLE_CONTRACT, NO_EVIDENCE, startTest, tempDir, type TestCoordinator } from './helpers.js';
+import { cleanedAfterEach, CYCLE_CONTRACT, NO_EVIDENCE, startTest, tempDir, type TestCoordinator } from './helpers.js';
 
 const CYCLES = 60;
-let c: TestCoordinator | undefined;
-let root: string | undefined;
-afterEach(async () => {
-  await c?.dispose();
-  if (root !== undefined) await rm(root, { recursive: true, force: true });
-  c = root = undefined;
-});
+const left = cleanedAfterEach();
 
 async function open(): Promise<TestCoordinator> {
-  root ??= await tempDir();
-  return (c = await startTest({ contractText: CYCLE_CONTRACT, dataDir: root }));
+  left.root ??= await tempDir();
+  return (left.c = await startTest({ contractText: CYCLE_CONTRACT, dataDir: left.root }));
 }
 
 describe('task history over HTTP', () => {
@@ -85,7 +78,7 @@ describe('task history over HTTP', () => {
 
     // A restart on the same data dir answers the same.
     await co.close();
-    c = undefined;
+    left.c = undefined;
     const again = await open();
     expect((await again.admin('GET', '/api/v1/tasks')).body.tasks).toStrictEqual(list);
   }, 120_000);
