@@ -21,19 +21,16 @@ let routing = 0;
 /**
  * Events that arrive while a view loads: it has read its snapshot but is not subscribed yet,
  * so they are kept and replayed to it once shown (a card created meanwhile still appears).
- * Null when no view is loading. Past WAITING_MAX the view is loaded once more instead (not
+ * Null when no view is loading. At WAITING_MAX the view is loaded once more instead (not
  * again after that: under a sustained flood the page shows what it has rather than reloading
  * forever).
  */
 let waiting: CoordEvent[] | null = null;
-let waitingOverflowed = false;
 const WAITING_MAX = 10_000;
 
 function deliver(e: CoordEvent): void {
   if (view !== null) return view.onEvent?.(e);
-  if (waiting === null) return;
-  if (waiting.length < WAITING_MAX) waiting.push(e);
-  else waitingOverflowed = true;
+  if (waiting !== null && waiting.length < WAITING_MAX) waiting.push(e);
 }
 
 function showLogin(message = ''): void {
@@ -99,7 +96,6 @@ async function route(retried = false): Promise<void> {
   view?.dispose?.();
   view = null;
   waiting = [];
-  waitingOverflowed = false;
   const ctx: ViewContext = { role: session.role, main };
   const hash = location.hash === '' ? '#/board' : location.hash;
   for (const a of document.querySelectorAll<HTMLAnchorElement>('#nav a')) a.classList.toggle('current', a.getAttribute('href') === hash);
@@ -118,10 +114,9 @@ async function route(retried = false): Promise<void> {
   // A newer route started while this one loaded: it owns the page.
   if (mine !== routing) return void next.dispose?.();
   const missed = waiting ?? [];
-  const reload = waitingOverflowed;
   waiting = null;
   view = next;
-  if (reload && !retried) return void route(true);
+  if (missed.length >= WAITING_MAX && !retried) return void route(true);
   for (const e of missed) next.onEvent?.(e);
 }
 
