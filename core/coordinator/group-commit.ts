@@ -57,10 +57,13 @@ export interface GroupCommitOptions {
    * store holds (the event seq) drops it.
    */
   readonly onRollback?: () => void;
+  /** Called before each batch's transaction begins, when no write is in flight (data-headroom.ts). */
+  readonly beforeCommit?: () => void;
 }
 
 export function createGroupCommit(root: RootDatabase, opts: GroupCommitOptions = {}): GroupCommit {
   const rolledBack = opts.onRollback ?? (() => undefined);
+  const beforeCommit = opts.beforeCommit ?? (() => undefined);
   let queue: QueuedOp[] = [];
   let scheduled = false;
   let stopped = false;
@@ -86,6 +89,7 @@ export function createGroupCommit(root: RootDatabase, opts: GroupCommitOptions =
     if (batch.length === 0) return;
     const results: Outcome[] = [];
     try {
+      beforeCommit();
       if (batch.length === 1) results.push(runAlone(batch[0] as QueuedOp));
       else
         root.transactionSync(() => {

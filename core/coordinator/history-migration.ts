@@ -1,22 +1,32 @@
 /**
- * Data dirs written before history had its own records hold each task's history as an array
- * inside the task record. At open, each such task is rewritten once: its entries become
- * records [id, index], its record keeps the summary instead of the array. After that every
- * task has one shape, so nothing else reads the old one.
+ * Two older layouts of a task's history are rewritten once, at open, into the current one
+ * (entries in the tasks database right after their task, task-history.ts):
  *
- * Batches of BATCH tasks per write transaction, so a big store is not migrated in one huge
- * transaction. A crash half-way leaves migrated and unmigrated tasks side by side, each task
- * whole (its entries and its record move in one transaction); the next open finishes the job
- * (a migrated task has no array left to move). A store whose marker is set is not scanned.
+ * 1. History as an array inside the task record (the first builds). Each such task is
+ *    rewritten: its entries become records, its record keeps the summary instead of the array.
+ * 2. History records in a `history` database of their own, keyed [task id, index] (the
+ *    previous build). Entries are moved to their key in the tasks database; the emptied
+ *    `history` database is dropped.
+ *
+ * Each write transaction moves a bounded batch (BATCH tasks, or BATCH entries), so a big store
+ * is not migrated in one huge transaction. Each task, or each entry, moves whole within one
+ * transaction: a crash half-way leaves moved and unmoved data side by side, both readable by
+ * this code, and the next open finishes the job. A store whose marker is set is not scanned.
  */
-import type { Store } from './store.js';
-import { EMPTY_HISTORY, summaryWith } from './task-history.js';
+import type { Database } from 'lmdb';
+import type { HistoryKey, Store } from './store.js';
+import { EMPTY_HISTORY, historyKey, summaryWith } from './task-history.js';
+import { taskRecords } from './task-scan.js';
 import type { HistoryEntry, StoredTask } from './types.js';
 
-const MIGRATED = 'history_records_v1';
+/** Set once history is in its current place (layout 2: beside its task). */
+const MIGRATED = 'history_beside_tasks_v2';
+/** The previous build's marker (layout 1 moved into the `history` database); cleared once obsolete. */
+const MIGRATED_V1 = 'history_records_v1';
+const LEGACY_DB = 'history';
 const BATCH = 500;
 
-/** A task record as the previous build wrote it. */
+/** A task record as the first builds wrote it. */
 type EmbeddedHistoryTask = Omit<StoredTask, 'history_len' | 'authors' | 'review_rounds' | 'last_round'> & { readonly history: readonly HistoryEntry[] };
 
 function embedded(record: StoredTask): EmbeddedHistoryTask | undefined {
@@ -29,20 +39,19 @@ function migrateTask(store: Store, old: EmbeddedHistoryTask): void {
   const { history, ...rest } = old;
   let summary = EMPTY_HISTORY;
   for (const entry of history) {
-    void store.history.put([old.id, summary.history_len], entry);
+    void store.history.put(historyKey(old.id, summary.history_len), entry);
     summary = summaryWith(summary, entry);
   }
   // Status and index keys do not change: a plain put, not saveTask (counters stay as they are).
   void store.tasks.put(old.id, { ...rest, ...summary });
 }
 
-/** Migrates up to BATCH tasks after key `after`; returns the last key looked at, or undefined at the end. */
-function migrateBatch(store: Store, after: string | undefined): string | undefined {
+/** Migrates up to BATCH embedded-history tasks after id `after`; returns the last id looked at, or undefined at the end. */
+function migrateEmbeddedBatch(store: Store, after: string | undefined): string | undefined {
   // Collect first, then write: the loop must not rewrite records under its own cursor.
   const due: EmbeddedHistoryTask[] = [];
   let last: string | undefined;
-  for (const { key, value } of store.tasks.getRange(after === undefined ? {} : { start: after })) {
-    if (key === after) continue;
+  for (const { key, value } of taskRecords(store, after)) {
     last = key;
     const old = embedded(value);
     if (old !== undefined) due.push(old);
@@ -52,11 +61,27 @@ function migrateBatch(store: Store, after: string | undefined): string | undefin
   return due.length === BATCH ? last : undefined;
 }
 
-/** Moves embedded histories into their own records once (a no-op for a store already migrated or created by this build). */
+/** Moves up to BATCH entries of the previous build's `history` database; returns whether any are left. */
+function moveLegacyBatch(store: Store, legacy: Database<HistoryEntry, HistoryKey>): boolean {
+  const due = [...legacy.getRange({ limit: BATCH })];
+  for (const { key, value } of due) {
+    void store.history.put(historyKey(key[0], key[1]), value);
+    void legacy.remove(key);
+  }
+  return due.length === BATCH;
+}
+
+/** Puts every task's history in its current place once (a no-op for a store already migrated or created by this build). */
 export function ensureHistoryRecords(store: Store): void {
   if (store.meta.get(MIGRATED) === 1) return;
+  const legacy = store.root.openDB<HistoryEntry, HistoryKey>(LEGACY_DB, {});
+  while (store.root.transactionSync(() => moveLegacyBatch(store, legacy)));
   let after: string | undefined;
-  do after = store.root.transactionSync(() => migrateBatch(store, after));
+  do after = store.root.transactionSync(() => migrateEmbeddedBatch(store, after));
   while (after !== undefined);
-  store.root.transactionSync(() => void store.meta.put(MIGRATED, 1));
+  store.root.transactionSync(() => {
+    legacy.dropSync();
+    void store.meta.remove(MIGRATED_V1);
+    void store.meta.put(MIGRATED, 1);
+  });
 }

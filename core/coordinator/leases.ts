@@ -1,6 +1,7 @@
 /** Lease expiry: a claim whose holder stopped heartbeating is taken back, and its tokens die with the epoch bump. */
 import type { Logger } from '../log.js';
 import { leaseExpired } from './claim-check.js';
+import { leaseKey } from './task-index.js';
 import type { Engine } from './engine.js';
 import type { StoredTask } from './types.js';
 import type { WriteTx } from './write-tx.js';
@@ -13,18 +14,34 @@ export function expireClaim(tx: WriteTx, task: StoredTask): StoredTask {
   return next;
 }
 
+/**
+ * Takes back every claim whose lease ran out, and tidies the lease index on the way: an entry
+ * that came due for a lease since renewed moves to the lease's real expiry, and one for a task
+ * no longer claimed is dropped (task-index.ts says why entries lag behind renewals).
+ */
 export async function expireLeases(engine: Engine): Promise<number> {
+  const { store } = engine;
   const done = await engine.mutate((tx) => {
     // Collect first, then write: the loop must not move index entries under its own cursor.
     const due: StoredTask[] = [];
-    for (const [until, id] of engine.store.leaseIndex.getKeys()) {
-      if (Date.parse(until) > tx.nowMs) break; // ordered by expiry: the rest are live
-      const task = engine.store.tasks.get(id);
-      if (task !== undefined && leaseExpired(task, tx.nowMs)) due.push(task);
+    const seen: [string, string][] = [];
+    const renewed: [string, string][] = [];
+    for (const entry of store.leaseIndex.getKeys()) {
+      if (Date.parse(entry[0]) > tx.nowMs) break; // ordered by expiry: the rest are not due
+      seen.push(entry);
+      const task = store.tasks.get(entry[1]);
+      if (task === undefined) continue;
+      if (leaseExpired(task, tx.nowMs)) due.push(task);
+      else {
+        const live = leaseKey(task);
+        if (live !== undefined) renewed.push(live);
+      }
     }
-    for (const task of due) expireClaim(tx, task);
-    const n = due.length;
-    return n;
+    for (const entry of seen) void store.leaseIndex.remove(entry);
+    for (const entry of renewed) void store.leaseIndex.put(entry, true);
+    // A task with two due entries is expired once.
+    for (const task of new Map(due.map((t) => [t.id, t])).values()) expireClaim(tx, task);
+    return new Set(due.map((t) => t.id)).size;
   });
   await done.durable;
   return done.value;

@@ -1,16 +1,19 @@
 /** `openCoordinatorService`: the state engine behind the coordinator's HTTP API (SPEC §7), on LMDB. */
+import { join } from 'node:path';
 import type { CompiledContract } from '../contract/types.js';
 import { createLogger, type Logger } from '../log.js';
 import type { TokenIssuer, TokenVerifier } from '../tokens/types.js';
 import { createCachingVerifier } from '../tokens/claims-cache.js';
 import { approve, listApprovals, reject } from './approvals.js';
 import { listCheckpoints, recordCheckpoint } from './checkpoints.js';
+import { createDataHeadroom, lmdbUsedBytes } from './data-headroom.js';
 import { createEngine } from './engine.js';
 import { EventPublisher, readEvents } from './events.js';
 import { createGroupCommit } from './group-commit.js';
 import { idOrdinal } from './ids.js';
 import { expireLeases, startLeaseTimer } from './leases.js';
 import { openStore } from './store.js';
+import { taskRecords } from './task-scan.js';
 import { ensureTaskCounts, taskCounts } from './task-counts.js';
 import { claim, heartbeat, release } from './task-claims.js';
 import { createTask } from './task-create.js';
@@ -65,7 +68,11 @@ export async function openCoordinatorService(opts: CoordinatorServiceOptions): P
   ensureHistoryRecords(store);
   ensureTaskCounts(store);
   // A rollback gives back the event seqs it took: the next event is counted from the log again.
-  const commits = createGroupCommit(store.root, { onRollback: store.eventSeq.forget });
+  // The data file is kept ahead of the store with written zeros, so a commit that grows the
+  // store does not also wait for a filesystem journal commit (data-headroom.ts).
+  const headroom = createDataHeadroom(join(opts.dataDir, 'data.mdb'), () => lmdbUsedBytes(store.root), logger);
+  headroom.check();
+  const commits = createGroupCommit(store.root, { onRollback: store.eventSeq.forget, beforeCommit: headroom.topUp });
   const publisher = new EventPublisher(logger);
   // Signature checks once per distinct token, and never for tokens this process just signed:
   // the next transition of a task presents exactly the token its previous one returned.
@@ -101,7 +108,7 @@ export async function openCoordinatorService(opts: CoordinatorServiceOptions): P
   let closing: Promise<void> | undefined;
   return {
     createTask: (input) => hydrated(createTask(engine, input)),
-    listTasks: () => [...store.tasks.getRange().map((e) => e.value)].sort((a, b) => idOrdinal(a.id) - idOrdinal(b.id)).map(hydrate),
+    listTasks: () => [...taskRecords(store)].map((e) => e.value).sort((a, b) => idOrdinal(a.id) - idOrdinal(b.id)).map(hydrate),
     taskCounts: () => taskCounts(store),
     getTask: (id) => {
       const task = typeof id === 'string' && id.length > 0 ? store.tasks.get(id) : undefined;
@@ -134,6 +141,7 @@ export async function openCoordinatorService(opts: CoordinatorServiceOptions): P
         commits.stop();
         await commits.drain();
         await store.root.close();
+        headroom.close();
         logger.info({ data_dir: opts.dataDir }, 'coordinator_store_closed');
       })()),
   };

@@ -17,7 +17,10 @@ export interface ParkedEvidence {
 /** [agent_id, audit seq, audit hash]: two different hashes for one seq are both kept (that is the tamper evidence). */
 export type CheckpointKey = [string, number, string];
 
-/** [task id, index]: a task's history entries, oldest first, next to each other. */
+/**
+ * [task id, HISTORY_TOP - index] (task-history.ts): in the tasks database, right after the
+ * task's own record, newest entry first.
+ */
 export type HistoryKey = [string, number];
 
 /** [-priority, created_at, id ordinal, id]: iteration order is claim order (priority desc, oldest first). */
@@ -25,11 +28,16 @@ export type PendingKey = [number, string, number, string];
 
 export interface Store {
   readonly root: RootDatabase;
-  /** Task records without their history (see `history`). */
+  /**
+   * Task records without their history (see `history`). Its keys are task ids and history
+   * keys: scan tasks with `taskRecords` (task-scan.ts), never with `getRange`.
+   */
   readonly tasks: Database<StoredTask, string>;
   /**
-   * One record per history entry: a transition appends one small record instead of
-   * re-encoding every past entry inside the task record (see task-history.ts).
+   * One record per history entry, in the same LMDB database as the task records, each right
+   * after its task's record (see task-history.ts): a transition appends one small record
+   * instead of re-encoding every past entry inside the task record, and the record and the
+   * entry it writes share a leaf page, so the commit writes one B-tree path instead of two.
    */
   readonly history: Database<HistoryEntry, HistoryKey>;
   /** sha256 of canonical JSON → artifact value, written once. */
@@ -58,7 +66,9 @@ export function openStore(dataDir: string): Store {
   return {
     root,
     tasks: root.openDB<StoredTask, string>('tasks', {}),
-    history: root.openDB<HistoryEntry, HistoryKey>('history', {}),
+    // A second handle on the tasks database (its msgpack structures are shared through the
+    // database itself, as between processes): history entries live beside their task.
+    history: root.openDB<HistoryEntry, HistoryKey>('tasks', {}),
     artifacts: root.openDB<unknown, string>('artifacts', {}),
     approvals: root.openDB<ApprovalRecord, string>('approvals', {}),
     parked: root.openDB<ParkedEvidence, string>('parked', {}),

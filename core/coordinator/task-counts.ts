@@ -4,6 +4,7 @@
  * number of tasks), and the counts can never disagree with the tasks they count.
  */
 import type { Store } from './store.js';
+import { taskRecords } from './task-scan.js';
 import type { StoredTask, TaskStatus } from './types.js';
 
 export const TASK_STATUSES: readonly TaskStatus[] = ['pending', 'claimed', 'awaiting_approval', 'paused', 'completed', 'failed'];
@@ -24,7 +25,7 @@ export function ensureTaskCounts(store: Store): void {
   if (store.meta.get(COUNTED) === 1) return;
   store.root.transactionSync(() => {
     const counts = new Map<TaskStatus, number>(TASK_STATUSES.map((s) => [s, 0]));
-    for (const { value } of store.tasks.getRange()) counts.set(value.status, (counts.get(value.status) ?? 0) + 1);
+    for (const { value } of taskRecords(store)) counts.set(value.status, (counts.get(value.status) ?? 0) + 1);
     for (const [status, n] of counts) void store.meta.put(key(status), n);
     void store.meta.put(COUNTED, 1);
   });

@@ -3,6 +3,7 @@ import { PhasegateError } from '../errors.js';
 import { assertTokenHolds } from './claim-check.js';
 import type { Engine } from './engine.js';
 import { grantFor } from './grants.js';
+import { taskRecords } from './task-scan.js';
 import type { SnapshotResponse, StoredTask } from './types.js';
 
 async function holdingTask(engine: Engine, token: unknown): Promise<{ task: StoredTask; agentId: string }> {
@@ -27,7 +28,7 @@ export async function snapshot(engine: Engine, token: string): Promise<SnapshotR
   const { task } = await holdingTask(engine, token);
   const deps: Record<string, readonly string[]> = {};
   const completed: string[] = [];
-  for (const { value: t } of engine.store.tasks.getRange()) {
+  for (const { value: t } of taskRecords(engine.store)) {
     deps[t.id] = t.depends_on;
     if (t.status === 'completed') completed.push(t.id);
   }

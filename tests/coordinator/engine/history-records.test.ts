@@ -1,7 +1,9 @@
 /**
- * A task's history in its own records ([task id, index]): the same history as when it lived in
- * the task record, after many rounds with spawned reviews, a hand-over, evidence and an
- * approval; atomic with the task save; kept across a restart; old stores migrated at open.
+ * A task's history in its own records, beside its task in the tasks database ([task id,
+ * 2^32 - index]): the same history as when it lived in the task record, after many rounds with
+ * spawned reviews, a hand-over, evidence and an approval; atomic with the task save; kept
+ * across a restart; stores of both older layouts (history inside the task record; history in
+ * a database of its own, keyed [task id, index]) migrated at open.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +39,12 @@ async function withRaw<T>(dir: string, fn: (raw: Raw) => T): Promise<T> {
     await raw.close();
   }
 }
-const historyKeys = (raw: Raw, id: string): unknown[] => [...raw.openDB('history', {}).getKeys({ start: [id, 0], end: [id, Number.MAX_SAFE_INTEGER] })];
+/** The history keys of task `id` in the tasks database, in key order (newest entry first). */
+const historyKeys = (raw: Raw, id: string): unknown[] => [...raw.openDB('tasks', {}).getKeys({ start: [id, 0], end: [id, Number.MAX_SAFE_INTEGER] })];
+/** Where entry `i` of task `id` is stored. */
+const keyOf = (id: string, i: number): [string, number] => [id, 2 ** 32 - i];
+/** The previous build's layout: a `history` database keyed [task id, index]. */
+const legacyKeys = (raw: Raw, id: string): unknown[] => [...raw.openDB('history', {}).getKeys({ start: [id, 0], end: [id, Number.MAX_SAFE_INTEGER] })];
 
 /** Drives one task through the repo contract, remembering the artifacts of every applied transition. */
 function driver(hh: Harness, taskId: string) {
@@ -131,7 +138,7 @@ describe('history records', () => {
     expect(after.getTask(task.id)).toStrictEqual(done);
     await after.close();
     const keys = await withRaw(h.dir, (raw) => historyKeys(raw, task.id));
-    expect(keys).toEqual(done.history.map((_, i) => [task.id, i]));
+    expect(keys).toEqual(done.history.map((_, i) => keyOf(task.id, i)).reverse());
     const stored = await withRaw(h.dir, (raw) => raw.openDB<StoredTask, string>('tasks', {}).get(task.id));
     expect(stored).not.toHaveProperty('history');
     expect(stored).toMatchObject({ history_len: done.history.length, authors: ['agent-1', 'agent-2'], review_rounds: ROUNDS, last_round: [lastChild] });
@@ -159,14 +166,14 @@ describe('history records', () => {
     expect(refused.status).toBe('rejected');
     await commits.drain();
     expect(store.tasks.get(a.id)).toMatchObject({ history_len: 1, authors: ['agent-x'] });
-    expect(store.history.get([a.id, 0])).toStrictEqual(entry);
+    expect(store.history.get(keyOf(a.id, 0))).toStrictEqual(entry);
     expect(store.tasks.get(b.id)).toMatchObject({ history_len: 0, authors: [] });
-    expect(store.history.get([b.id, 0])).toBeUndefined();
+    expect(store.history.get(keyOf(b.id, 0))).toBeUndefined();
     // A batch of one (no child transaction): the whole transaction is dropped.
     expect(await reasonOf(append(c.id, true))).toBe('conflict');
     await commits.drain();
     expect(store.tasks.get(c.id)).toMatchObject({ history_len: 0 });
-    expect(store.history.get([c.id, 0])).toBeUndefined();
+    expect(store.history.get(keyOf(c.id, 0))).toBeUndefined();
     await store.root.close();
     const svc = await h.reopen();
     expect(svc.getTask(a.id)?.history).toStrictEqual([entry]);
@@ -174,7 +181,7 @@ describe('history records', () => {
     expect(svc.getTask(c.id)?.history).toStrictEqual([]);
   });
 
-  it('an old store (history inside the task record) is migrated at open, half-migrated or not, and its tasks go on with the same gates', async () => {
+  it('old stores of both earlier layouts (history inside the task record; history in its own database) are migrated at open, half-migrated or not, and their tasks go on with the same gates', async () => {
     h = await openHarness();
     const { svc } = h;
     const t1 = await svc.createTask({ title: 'walked', acceptance_criteria: ['works'] });
@@ -190,20 +197,35 @@ describe('history records', () => {
     expect(before.map((t) => t.history.length)).toEqual([3, 0, 0]);
     await svc.close();
 
-    // Rewrite the store as the previous build left it: each task record holds its history, no history records,
-    // no migration marker. T-3 (the review task) stays in the new shape, as after a migration cut short by a crash.
-    // 1,200 more old tasks make the migration take several batches.
+    // Rewrite the store as older builds left it, no migration marker:
+    // - T-1 as the previous build stored it: its record holds the summary, its entries are in a
+    //   `history` database of their own, keyed [task id, index];
+    // - T-2 as the first builds stored it: the record holds the history array;
+    // - T-3 (the review task) stays in the current shape, as after a migration cut short by a crash.
+    // 1,200 more tasks, alternately in each old layout, make both migrations take several batches.
     const template = before[0] as TaskRecord;
-    const extra = Array.from({ length: 1200 }, (_, i): TaskRecord => ({ ...template, id: `T-${1000 + i}`, title: `old ${i}`, claim: null, status: 'pending', history: template.history.slice(0, 1 + (i % 3)) }));
+    const extra = Array.from({ length: 1200 }, (_, i): TaskRecord => ({
+      ...template,
+      id: `T-${1000 + i}`,
+      title: `old ${i}`,
+      claim: null,
+      status: 'pending',
+      history: i % 2 === 0 ? template.history.slice(0, 1 + (i % 3)) : template.history,
+    }));
     await withRaw(h.dir, (raw) => {
-      const tasks = raw.openDB<unknown, string>('tasks', {});
-      const history = raw.openDB('history', {});
-      for (const t of before.slice(0, 2)) {
-        for (const key of historyKeys(raw, t.id)) void history.remove(key as [string, number]);
-        void tasks.put(t.id, t); // the public shape is exactly what the old build stored
-      }
-      for (const t of extra) void tasks.put(t.id, t);
-      void raw.openDB<number, string>('meta', {}).remove('history_records_v1');
+      const tasks = raw.openDB<unknown, string | [string, number]>('tasks', {});
+      const legacy = raw.openDB<unknown, [string, number]>('history', {});
+      const stored = tasks.get(t1.id) as StoredTask;
+      const toLegacy = (t: TaskRecord): void => {
+        const { history, ...rest } = t;
+        void tasks.put(t.id, { ...rest, history_len: history.length, authors: stored.authors, review_rounds: stored.review_rounds, last_round: stored.last_round });
+        history.forEach((entry, i) => void legacy.put([t.id, i], entry));
+      };
+      for (const t of before.slice(0, 2)) for (const key of historyKeys(raw, t.id)) void tasks.remove(key as [string, number]);
+      toLegacy(before[0] as TaskRecord);
+      void tasks.put(before[1]!.id, before[1]); // the public shape is exactly what the first builds stored
+      extra.forEach((t, i) => (i % 2 === 0 ? void tasks.put(t.id, t) : toLegacy(t)));
+      void raw.openDB<number, string>('meta', {}).remove('history_beside_tasks_v2');
     });
 
     const svc2 = await h.reopen();
@@ -212,12 +234,22 @@ describe('history records', () => {
     expect(listed.slice(3)).toStrictEqual(extra);
     await svc2.close();
     await withRaw(h.dir, (raw) => {
-      const tasks = raw.openDB<Record<string, unknown>, string>('tasks', {});
+      const tasks = raw.openDB<Record<string, unknown>, string | [string, number]>('tasks', {});
+      let records = 0;
       for (const { key, value } of tasks.getRange()) {
+        if (typeof key !== 'string') continue; // a history entry
+        records++;
         expect(value, key).not.toHaveProperty('history');
-        expect(historyKeys(raw, key)).toHaveLength(value.history_len as number);
+        const len = value.history_len as number;
+        expect(historyKeys(raw, key), key).toEqual(Array.from({ length: len }, (_, i) => keyOf(key, i)).reverse());
       }
+      expect(records).toBe(3 + extra.length);
       expect(tasks.get(t1.id)).toMatchObject({ history_len: 3, authors: ['agent-1'], review_rounds: 1, last_round: [child] });
+      // The previous build's database is gone, and so is its marker.
+      expect([...raw.getKeys()]).not.toContain('history');
+      const meta = raw.openDB<number, string>('meta', {});
+      expect(meta.get('history_beside_tasks_v2')).toBe(1);
+      expect(meta.get('history_records_v1')).toBeUndefined();
     });
 
     // The migrated task goes on: its author still cannot review, its round completes, the approval applies.
