@@ -81,6 +81,12 @@ export async function openCoordinatorService(opts: CoordinatorServiceOptions): P
     alg: opts.issuer.alg,
     jwks: () => opts.issuer.jwks(),
     issue: async (grant) => {
+      // An issuer that hands back its claims saves decoding the token it just signed.
+      if (opts.issuer.issueWithClaims !== undefined) {
+        const { token, claims } = await opts.issuer.issueWithClaims(grant);
+        verifier.remember(token, claims);
+        return token;
+      }
       const token = await opts.issuer.issue(grant);
       verifier.remember(token);
       return token;

@@ -97,8 +97,11 @@ function ownPayload(token: string): PhaseClaims {
 
 /** A verifier that also accepts tokens this process signed itself without re-checking them. */
 export interface CachingVerifier extends TokenVerifier {
-  /** Caches the claims of a token this process just issued: its signature needs no check. */
-  remember(token: string): void;
+  /**
+   * Caches the claims of a token this process just issued: its signature needs no check.
+   * `claims` (the issuer's own payload, frozen) saves decoding the token again.
+   */
+  remember(token: string, claims?: PhaseClaims): void;
 }
 
 /**
@@ -111,6 +114,6 @@ export function createCachingVerifier(verifier: TokenVerifier, opts: { now?: () 
   const now = opts.now ?? Date.now;
   return {
     verify: (token) => verifyCached(cache, verifier, token, Math.floor(now() / 1000)),
-    remember: (token) => cache.set(token, Object.freeze(ownPayload(token))),
+    remember: (token, claims) => cache.set(token, claims ?? Object.freeze(ownPayload(token))),
   };
 }

@@ -3,7 +3,7 @@ import { KeyObject as NodeKeyObject, createHmac, randomUUID, sign } from 'node:c
 import type { CryptoKey, JWK, KeyObject } from 'jose';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER, isEd25519PublicJwk } from './claims-shape.js';
 import { MIN_SECRET_BYTES } from './token-mode.js';
-import type { PhaseGrant, TokenIssuer } from './types.js';
+import type { PhaseClaims, PhaseGrant, TokenIssuer } from './types.js';
 
 export type IssuerKeyOptions =
   | { alg: 'EdDSA'; privateKey: CryptoKey | KeyObject; publicJwk: JWK; kid: string }
@@ -55,29 +55,34 @@ export function createIssuer(opts: IssuerKeyOptions, config: IssuerConfig): Toke
   // verified by jose like any other (tests/tokens).
   const encodedHeader = base64url(JSON.stringify(header));
   const signer = signerFor(key);
+  async function issueWithClaims(grant: PhaseGrant): Promise<{ token: string; claims: PhaseClaims }> {
+    const iat = Math.floor(now() / 1000);
+    // Claims are copied field by field so nothing else in `grant` rides along into a signed token.
+    const payload: PhaseClaims = {
+      task_id: grant.task_id,
+      phase: grant.phase,
+      allowed_tools: [...grant.allowed_tools],
+      epoch: grant.epoch,
+      contract: grant.contract,
+      ...(grant.visit === undefined ? {} : { visit: grant.visit }),
+      ...(grant.evidence === undefined ? {} : { evidence: grant.evidence }),
+      iss: TOKEN_ISSUER,
+      aud: TOKEN_AUDIENCE,
+      sub: grant.sub,
+      iat,
+      exp: iat + ttlSeconds,
+      jti: randomUUID(),
+    };
+    const input = `${encodedHeader}.${base64url(JSON.stringify(payload))}`;
+    const token = `${input}.${await signer(input)}`;
+    // The claims are the payload as signed; frozen, they can be shared with a claims cache.
+    Object.freeze(payload.allowed_tools);
+    return { token, claims: Object.freeze(payload) };
+  }
   return {
     alg: header.alg,
-    async issue(grant: PhaseGrant): Promise<string> {
-      const iat = Math.floor(now() / 1000);
-      // Claims are copied field by field so nothing else in `grant` rides along into a signed token.
-      const payload = {
-        task_id: grant.task_id,
-        phase: grant.phase,
-        allowed_tools: [...grant.allowed_tools],
-        epoch: grant.epoch,
-        contract: grant.contract,
-        ...(grant.visit === undefined ? {} : { visit: grant.visit }),
-        ...(grant.evidence === undefined ? {} : { evidence: grant.evidence }),
-        iss: TOKEN_ISSUER,
-        aud: TOKEN_AUDIENCE,
-        sub: grant.sub,
-        iat,
-        exp: iat + ttlSeconds,
-        jti: randomUUID(),
-      };
-      const input = `${encodedHeader}.${base64url(JSON.stringify(payload))}`;
-      return `${input}.${await signer(input)}`;
-    },
+    issue: async (grant) => (await issueWithClaims(grant)).token,
+    issueWithClaims,
     jwks: () => ({ keys: [...published] }),
   };
 }

@@ -28,6 +28,11 @@ export type PhaseGrant = Pick<PhaseClaims, 'sub' | 'task_id' | 'phase' | 'allowe
 export interface TokenIssuer {
   readonly alg: 'EdDSA' | 'HS256';
   issue(grant: PhaseGrant): Promise<string>;
+  /**
+   * `issue`, also returning the claims the token carries (exactly its payload), for a caller
+   * that caches them without decoding the token it was just given (the coordinator).
+   */
+  issueWithClaims?(grant: PhaseGrant): Promise<{ token: string; claims: PhaseClaims }>;
   /** Public keys for `/.well-known/jwks.json` (empty `keys` in HS256 mode). */
   jwks(): { keys: object[] };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClaimsCache, createCachingVerifier, createIssuer, createVerifier, verifyCached, type PhaseClaims, type TokenVerifier } from '../../core/tokens/index.js';
-import { T0, grant, secret } from './token-fixtures.js';
+import { T0, edKey, grant, secret } from './token-fixtures.js';
 
 const nowSec = T0 / 1000;
 const issuer = createIssuer({ alg: 'HS256', secret }, { ttlSeconds: 600, now: () => T0 });
@@ -137,5 +137,24 @@ describe('createCachingVerifier.remember', () => {
     const [h, p, s] = token.split('.') as [string, string, string];
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), phase: 'COMPLETE' })).toString('base64url')}.${s}`;
     await expect(cached.verify(forged)).rejects.toMatchObject({ code: 'token_invalid' });
+  });
+  it('the claims an issuer hands back are exactly what its token carries, for both algorithms, and are frozen', async () => {
+    const ed = await edKey();
+    const issuers = [issuer, createIssuer({ alg: 'EdDSA', ...ed }, { ttlSeconds: 600, now: () => T0 })];
+    const grants = [grant, { ...grant, visit: 3, evidence: 'e'.repeat(64) }];
+    for (const iss of issuers) {
+      for (const g of grants) {
+        const { token, claims } = await (iss.issueWithClaims as NonNullable<typeof iss.issueWithClaims>)(g);
+        const payload = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString('utf8')) as unknown;
+        expect(claims).toStrictEqual(payload);
+        expect(Object.isFrozen(claims) && Object.isFrozen(claims.allowed_tools)).toBe(true);
+        // Remembered with its claims, the token is answered from the cache: the verifier is never asked.
+        const v = counting();
+        const cached = createCachingVerifier(v, { now: () => T0 });
+        cached.remember(token, claims);
+        await expect(cached.verify(token)).resolves.toBe(claims);
+        expect(v.calls).toBe(0);
+      }
+    }
   });
 });
