@@ -27,8 +27,8 @@ export function leaseKey(t: StoredTask | undefined): [string, string] | undefine
 
 /**
  * Does `next` need a lease-index entry of its own? When it becomes claimed, and when its lease
- * ends earlier than the one before (a clock set back): an entry for the earlier lease still
- * bounds it from below. A renewal (a later lease) keeps the entry it has.
+ * ends earlier than the one before (a clock set back): the entry it has may then be later than
+ * the new lease, no longer a bound from below. A renewal (a later lease) keeps the entry it has.
  */
 function needsLeaseEntry(prev: [string, string] | undefined, next: [string, string] | undefined): next is [string, string] {
   return next !== undefined && (prev === undefined || next[0] < prev[0]);
