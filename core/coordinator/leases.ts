@@ -23,7 +23,8 @@ export async function expireLeases(engine: Engine): Promise<number> {
   const { store } = engine;
   const done = await engine.mutate((tx) => {
     // Collect first, then write: the loop must not move index entries under its own cursor.
-    const due: StoredTask[] = [];
+    // By id: a task with two due entries is expired once.
+    const due = new Map<string, StoredTask>();
     const seen: [string, string][] = [];
     const renewed: [string, string][] = [];
     for (const entry of store.leaseIndex.getKeys()) {
@@ -31,7 +32,7 @@ export async function expireLeases(engine: Engine): Promise<number> {
       seen.push(entry);
       const task = store.tasks.get(entry[1]);
       if (task === undefined) continue;
-      if (leaseExpired(task, tx.nowMs)) due.push(task);
+      if (leaseExpired(task, tx.nowMs)) due.set(task.id, task);
       else {
         const live = leaseKey(task);
         if (live !== undefined) renewed.push(live);
@@ -39,9 +40,8 @@ export async function expireLeases(engine: Engine): Promise<number> {
     }
     for (const entry of seen) void store.leaseIndex.remove(entry);
     for (const entry of renewed) void store.leaseIndex.put(entry, true);
-    // A task with two due entries is expired once.
-    for (const task of new Map(due.map((t) => [t.id, t])).values()) expireClaim(tx, task);
-    return new Set(due.map((t) => t.id)).size;
+    for (const task of due.values()) expireClaim(tx, task);
+    return due.size;
   });
   await done.durable;
   return done.value;

@@ -67,11 +67,11 @@ export async function openCoordinatorService(opts: CoordinatorServiceOptions): P
   const store = openStore(opts.dataDir);
   ensureHistoryRecords(store);
   ensureTaskCounts(store);
-  // A rollback gives back the event seqs it took: the next event is counted from the log again.
   // The data file is kept ahead of the store with written zeros, so a commit that grows the
   // store does not also wait for a filesystem journal commit (data-headroom.ts).
   const headroom = createDataHeadroom(join(opts.dataDir, 'data.mdb'), () => lmdbUsedBytes(store.root), logger);
   headroom.check();
+  // A rollback gives back the event seqs it took: the next event is counted from the log again.
   const commits = createGroupCommit(store.root, { onRollback: store.eventSeq.forget, beforeCommit: headroom.topUp });
   const publisher = new EventPublisher(logger);
   // Signature checks once per distinct token, and never for tokens this process just signed:

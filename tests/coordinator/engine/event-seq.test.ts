@@ -4,35 +4,23 @@
  * batch, a rolled-back operation gives its numbers back, and a reopened store continues where
  * the log ends.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createGroupCommit } from '../../../core/coordinator/group-commit.js';
-import { openStore, type Store } from '../../../core/coordinator/store.js';
 import { beginTx } from '../../../core/coordinator/write-tx.js';
+import { storePerTest } from './harness.js';
 
-let dir: string;
-let store: Store;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pg-seq-'));
-  store = openStore(join(dir, 'data'));
-});
-afterEach(async () => {
-  await store.root.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const t = storePerTest('pg-seq-');
 
 /** One operation emitting `n` events; returns their seqs (throws after emitting when `fail`). */
 const emitting = (n: number, fail = false) => (): number[] => {
-  const tx = beginTx(store, Date.now());
+  const tx = beginTx(t.store, Date.now());
   for (let i = 0; i < n; i++) tx.emit('task_created', `T-${i}`, { i });
   if (fail) throw new Error('refused after emitting');
   return tx.events.map((e) => e.seq);
 };
 
 /** Wired as the coordinator service wires it. */
-const commits = () => createGroupCommit(store.root, { onRollback: store.eventSeq.forget });
+const commits = () => createGroupCommit(t.store.root, { onRollback: t.store.eventSeq.forget });
 
 describe('event seq', () => {
   it('is gap-free across a batch where the middle operation rolls back, and within one operation', async () => {
@@ -45,7 +33,7 @@ describe('event seq', () => {
     // The rolled-back operation's numbers 3–5 are given back.
     expect((await last).value).toEqual([3, 4]);
     await (await last).durable;
-    expect([...store.events.getKeys()]).toEqual([1, 2, 3, 4]);
+    expect([...t.store.events.getKeys()]).toEqual([1, 2, 3, 4]);
   });
 
   it('an operation alone in its batch that rolls back gives its numbers back; a reopened store continues the log', async () => {
@@ -54,10 +42,9 @@ describe('event seq', () => {
     await expect(gc.write(emitting(2, true))).rejects.toThrow();
     expect((await gc.write(emitting(1))).value).toEqual([2]);
     await gc.drain();
-    await store.root.close();
-    store = openStore(join(dir, 'data'));
+    await t.reopen();
     const again = await commits().write(emitting(2));
     expect(again.value).toEqual([3, 4]);
-    expect(store.events.get(4)).toMatchObject({ seq: 4, type: 'task_created', task_id: 'T-1' });
+    expect(t.store.events.get(4)).toMatchObject({ seq: 4, type: 'task_created', task_id: 'T-1' });
   });
 });

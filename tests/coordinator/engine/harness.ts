@@ -2,9 +2,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { loadContract, parseContract } from '../../../core/contract/index.js';
 import type { CompiledContract } from '../../../core/contract/types.js';
 import { openCoordinatorService } from '../../../core/coordinator/index.js';
+import { openStore, type Store } from '../../../core/coordinator/store.js';
 import type { CoordinatorService, TaskRecord } from '../../../core/coordinator/types.js';
 import type { Evidence, TestRunEvidence } from '../../../core/gates/types.js';
 import { createLogger } from '../../../core/log.js';
@@ -130,4 +132,33 @@ export async function reasonOf(p: Promise<unknown>): Promise<string> {
 /** A task record with volatile-free comparison: everything must be identical. */
 export function snapshotOf(svc: CoordinatorService, id: string): { task: TaskRecord | undefined; events: number } {
   return { task: svc.getTask(id), events: svc.events(0, 10_000).events.length };
+}
+
+/** A bare store (no service) in its own temp dir for each test of the calling file: opened before each test, closed and removed after it. */
+export function storePerTest(prefix: string): { readonly store: Store; reopen(): Promise<void> } {
+  let dir = '';
+  let current: Store | undefined;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), prefix));
+    current = openStore(join(dir, 'data'));
+  });
+  afterEach(async () => {
+    await current?.root.close();
+    current = undefined;
+    await rm(dir, { recursive: true, force: true });
+  });
+  const open = (): Store => {
+    if (current === undefined) throw new Error('storePerTest: no test is running');
+    return current;
+  };
+  return {
+    get store() {
+      return open();
+    },
+    /** Closes the store and opens the same data dir again. */
+    async reopen() {
+      await open().root.close();
+      current = openStore(join(dir, 'data'));
+    },
+  };
 }

@@ -4,25 +4,13 @@
  * empty histories, ids that are prefixes of each other, a start key, and an entry whose task
  * record is missing.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../core/coordinator/store.js';
+import { describe, expect, it } from 'vitest';
 import { historyKey } from '../../../core/coordinator/task-history.js';
 import { taskRecords } from '../../../core/coordinator/task-scan.js';
 import type { HistoryEntry, StoredTask } from '../../../core/coordinator/types.js';
+import { storePerTest } from './harness.js';
 
-let dir: string;
-let store: Store;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pg-scan-'));
-  store = openStore(join(dir, 'data'));
-});
-afterEach(async () => {
-  await store.root.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const t = storePerTest('pg-scan-');
 
 const entry = (i: number): HistoryEntry => ({ from: `P${i}`, to: `P${i + 1}`, at: new Date(0).toISOString(), agent_id: 'a', artifacts: {} });
 const record = (id: string, historyLen: number): StoredTask => ({ id, title: id, history_len: historyLen }) as unknown as StoredTask;
@@ -31,27 +19,27 @@ describe('task scan', () => {
   it('returns each task record once, in key order, and none of the history entries between them', async () => {
     // T-1, T-10, T-100 are prefixes of one another; T-1 has a long history, T-10 none.
     const lengths: Record<string, number> = { 'T-1': 300, 'T-10': 0, 'T-100': 3, 'T-2': 1, 'T-20': 50 };
-    await store.root.transaction(() => {
+    await t.store.root.transaction(() => {
       for (const [id, n] of Object.entries(lengths)) {
-        void store.tasks.put(id, record(id, n));
-        for (let i = 0; i < n; i++) void store.history.put(historyKey(id, i), entry(i));
+        void t.store.tasks.put(id, record(id, n));
+        for (let i = 0; i < n; i++) void t.store.history.put(historyKey(id, i), entry(i));
       }
       // An entry whose task record is missing is stepped over.
-      void store.history.put(historyKey('T-15', 0), entry(0));
+      void t.store.history.put(historyKey('T-15', 0), entry(0));
     });
-    const ids = [...taskRecords(store)].map((r) => r.key);
+    const ids = [...taskRecords(t.store)].map((r) => r.key);
     expect(ids).toEqual(['T-1', 'T-10', 'T-100', 'T-2', 'T-20']);
-    expect([...taskRecords(store)].map((r) => r.value.history_len)).toEqual([300, 0, 3, 1, 50]);
+    expect([...taskRecords(t.store)].map((r) => r.value.history_len)).toEqual([300, 0, 3, 1, 50]);
     // From a start id: the tasks after it, not its own entries.
-    expect([...taskRecords(store, 'T-1')].map((r) => r.key)).toEqual(['T-10', 'T-100', 'T-2', 'T-20']);
-    expect([...taskRecords(store, 'T-15')].map((r) => r.key)).toEqual(['T-2', 'T-20']);
-    expect([...taskRecords(store, 'T-20')]).toEqual([]);
+    expect([...taskRecords(t.store, 'T-1')].map((r) => r.key)).toEqual(['T-10', 'T-100', 'T-2', 'T-20']);
+    expect([...taskRecords(t.store, 'T-15')].map((r) => r.key)).toEqual(['T-2', 'T-20']);
+    expect([...taskRecords(t.store, 'T-20')]).toEqual([]);
     // The history entries are there, newest first after their task.
-    const t1 = [...store.history.getRange({ start: historyKey('T-1', 0), end: historyKey('T-1', 300), reverse: true })].map((e) => e.value.from);
+    const t1 = [...t.store.history.getRange({ start: historyKey('T-1', 0), end: historyKey('T-1', 300), reverse: true })].map((e) => e.value.from);
     expect(t1).toEqual(Array.from({ length: 300 }, (_, i) => `P${i}`));
   });
 
   it('an empty store has no tasks', () => {
-    expect([...taskRecords(store)]).toEqual([]);
+    expect([...taskRecords(t.store)]).toEqual([]);
   });
 });
