@@ -4,6 +4,7 @@
  * operations and read from the log again after anything rolled back (`forget`).
  */
 import type { Database } from 'lmdb';
+import { lastEventSeq } from './events.js';
 import type { CoordEvent } from './types.js';
 
 export interface EventSeq {
@@ -15,12 +16,8 @@ export interface EventSeq {
 
 export function createEventSeq(events: Database<CoordEvent, number>): EventSeq {
   let last: number | undefined;
-  const lastKey = (): number => {
-    for (const key of events.getKeys({ reverse: true, limit: 1 })) return key;
-    return 0;
-  };
   return {
-    next: () => (last = (last ?? lastKey()) + 1),
+    next: () => (last = (last ?? lastEventSeq(events)) + 1),
     forget: () => void (last = undefined),
   };
 }

@@ -1,5 +1,6 @@
 /** The event log: reading by sequence number, and publishing committed events to subscribers in seq order. */
 import type { Logger } from '../log.js';
+import { EVENTS_END } from './main-db.js';
 import type { Store } from './store.js';
 import type { CoordEvent } from './types.js';
 
@@ -13,10 +14,15 @@ export const MAX_EVENT_PAGE = 10_000;
 export function readEvents(store: Store, since: number, limit = DEFAULT_EVENT_PAGE): { events: CoordEvent[]; next: number; head: number } {
   const from = Number.isSafeInteger(since) && since > 0 ? since : 0;
   const n = Math.min(Math.max(1, Math.floor(Number.isFinite(limit) ? limit : DEFAULT_EVENT_PAGE)), MAX_EVENT_PAGE);
-  const list = [...store.events.getRange({ start: from + 1, limit: n }).map((e) => e.value)];
-  let head = 0;
-  for (const key of store.events.getKeys({ reverse: true, limit: 1 })) head = Number(key);
-  return { events: list, next: list.at(-1)?.seq ?? from, head };
+  // Bounded to the event seqs: the database holds the tasks too (main-db.ts).
+  const list = [...store.events.getRange({ start: from + 1, end: EVENTS_END, limit: n }).map((e) => e.value)];
+  return { events: list, next: list.at(-1)?.seq ?? from, head: lastEventSeq(store.events) };
+}
+
+/** The latest committed seq (0 for an empty log). */
+export function lastEventSeq(events: Store['events']): number {
+  for (const key of events.getKeys({ start: EVENTS_END, end: 0, reverse: true, limit: 1 })) return key;
+  return 0;
 }
 
 export class EventPublisher {

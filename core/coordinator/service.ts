@@ -23,6 +23,7 @@ import { refresh, snapshot } from './token-reads.js';
 import { transition } from './transitions.js';
 import { HistoryCache } from './history-cache.js';
 import { ensureHistoryRecords } from './history-migration.js';
+import { ensureRecordsInMainDb } from './main-db-migration.js';
 import { withHistory } from './task-history.js';
 import type { CoordinatorService, StoredTask, TaskRecord } from './types.js';
 
@@ -65,6 +66,8 @@ export async function openCoordinatorService(opts: CoordinatorServiceOptions): P
   const logger = opts.logger ?? createLogger('coordinator');
 
   const store = openStore(opts.dataDir);
+  // Earlier builds' layouts, oldest last: records move into the main database, then history is rewritten there.
+  ensureRecordsInMainDb(store);
   ensureHistoryRecords(store);
   ensureTaskCounts(store);
   // The data file is kept ahead of the store with written zeros, so a commit that grows the

@@ -1,10 +1,13 @@
 /**
- * The coordinator's LMDB environment: one root, one named sub-database per kind of record.
- * Records are msgpack (lmdb-js default); keys are strings, integers or arrays (ordered-binary).
+ * The coordinator's LMDB environment. Tasks, their history and the event log live in the main
+ * database (main-db.ts: what a transition writes, in as few B-trees as possible); every other
+ * kind of record has a named database of its own. Records are msgpack (lmdb-js default); keys
+ * are strings, integers or arrays (ordered-binary).
  */
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { createEventSeq, type EventSeq } from './event-seq.js';
+import { mainDatabase } from './main-db.js';
 import type { AuditCheckpoint, ApprovalRecord, CoordEvent, HistoryEntry, PassedEvidence, StoredTask } from './types.js';
 
 /** What a parked (approval) transition needs again when it is finally applied. */
@@ -29,12 +32,13 @@ export type PendingKey = [number, string, number, string];
 export interface Store {
   readonly root: RootDatabase;
   /**
-   * Task records without their history (see `history`). Its keys are task ids and history
-   * keys: scan tasks with `taskRecords` (task-scan.ts), never with `getRange`.
+   * Task records without their history (see `history`), in the main database (main-db.ts),
+   * whose keys are also history keys, event seqs and catalog names: scan tasks with
+   * `taskRecords` (task-scan.ts), never with an unbounded `getRange`.
    */
   readonly tasks: Database<StoredTask, string>;
   /**
-   * One record per history entry, in the same LMDB database as the task records, each right
+   * One record per history entry, in the same database as the task records, each right
    * after its task's record (see task-history.ts): a transition appends one small record
    * instead of re-encoding every past entry inside the task record, and the record and the
    * entry it writes share a leaf page, so the commit writes one B-tree path instead of two.
@@ -44,6 +48,7 @@ export interface Store {
   readonly artifacts: Database<unknown, string>;
   readonly approvals: Database<ApprovalRecord, string>;
   readonly parked: Database<ParkedEvidence, string>;
+  /** The event log, keyed by seq, in the main database: read it within [seq, EVENTS_END) (main-db.ts). */
   readonly events: Database<CoordEvent, number>;
   readonly checkpoints: Database<AuditCheckpoint, CheckpointKey>;
   /** Counters: event seq and id sequences. */
@@ -62,13 +67,14 @@ export function openStore(dataDir: string): Store {
   // the group commit syncs either way (see group-commit.ts). Every operation answers only
   // after `root.flushed`.
   const root = open({ path: dataDir, maxDbs: 16, overlappingSync: true });
-  const events = root.openDB<CoordEvent, number>('events', {});
+  // Three handles on the main database: msgpack records carry no shared structures here, so
+  // the handles share nothing but the data. Data dirs of earlier builds are moved in at open
+  // (main-db-migration.ts).
+  const events = mainDatabase<CoordEvent, number>(root);
   return {
     root,
-    tasks: root.openDB<StoredTask, string>('tasks', {}),
-    // A second handle on the tasks database (its msgpack structures are shared through the
-    // database itself, as between processes): history entries live beside their task.
-    history: root.openDB<HistoryEntry, HistoryKey>('tasks', {}),
+    tasks: mainDatabase<StoredTask, string>(root),
+    history: mainDatabase<HistoryEntry, HistoryKey>(root),
     artifacts: root.openDB<unknown, string>('artifacts', {}),
     approvals: root.openDB<ApprovalRecord, string>('approvals', {}),
     parked: root.openDB<ParkedEvidence, string>('parked', {}),

@@ -5,6 +5,7 @@
  * their keys. At 100,000 tasks with 3 entries each: ≈ 180 ms, against ≈ 320 ms decoding every
  * record and ≈ 400 ms jumping after every task.
  */
+import { TASKS_END, TASKS_START } from './main-db.js';
 import type { HistoryKey, Store } from './store.js';
 import { afterHistoryOf } from './task-history.js';
 import type { StoredTask } from './types.js';
@@ -14,11 +15,11 @@ const JUMP_AFTER = 8;
 
 /** Task records with ids after `after` in key order (all of them when it is undefined). */
 export function* taskRecords(store: Store, after?: string): Generator<{ key: string; value: StoredTask }> {
-  let start: HistoryKey | undefined = after === undefined ? undefined : afterHistoryOf(after);
+  let start: HistoryKey | string = after === undefined ? TASKS_START : afterHistoryOf(after);
   for (;;) {
     let jumpFrom: string | undefined;
-    // lmdb-js types `start` as the database's key type; the tasks database holds both kinds.
-    for (const key of store.tasks.getKeys(start === undefined ? {} : { start: start as unknown as string })) {
+    // lmdb-js types `start` as the database's key type; the range holds task ids and history keys.
+    for (const key of store.tasks.getKeys({ start: start as string, end: TASKS_END })) {
       // A history entry (every entry follows its task's record; one whose record is missing is skipped too).
       if (typeof key !== 'string') continue;
       const value = store.tasks.get(key);

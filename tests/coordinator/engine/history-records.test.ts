@@ -1,9 +1,10 @@
 /**
- * A task's history in its own records, beside its task in the tasks database ([task id,
+ * A task's history in its own records, beside its task in the main database ([task id,
  * 2^32 - index]): the same history as when it lived in the task record, after many rounds with
  * spawned reviews, a hand-over, evidence and an approval; atomic with the task save; kept
- * across a restart; stores of both older layouts (history inside the task record; history in
- * a database of its own, keyed [task id, index]) migrated at open.
+ * across a restart; stores of the older layouts (history inside the task record; history in
+ * a database of its own, keyed [task id, index]; tasks and events in named databases)
+ * migrated at open.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { parseContract } from '../../../core/contract/index.js';
 import { PhasegateError } from '../../../core/errors.js';
 import { buildEvidenceChain } from '../../../core/coordinator/evidence-chain.js';
 import { createGroupCommit } from '../../../core/coordinator/group-commit.js';
+import { EVENTS_END, mainDatabase, TASKS_END, TASKS_START } from '../../../core/coordinator/main-db.js';
 import { openStore } from '../../../core/coordinator/store.js';
 import type { HistoryEntry, StoredTask, TaskRecord } from '../../../core/coordinator/types.js';
 import { beginTx } from '../../../core/coordinator/write-tx.js';
@@ -39,8 +41,10 @@ async function withRaw<T>(dir: string, fn: (raw: Raw) => T): Promise<T> {
     await raw.close();
   }
 }
-/** The history keys of task `id` in the tasks database, in key order (newest entry first). */
-const historyKeys = (raw: Raw, id: string): unknown[] => [...raw.openDB('tasks', {}).getKeys({ start: [id, 0], end: [id, Number.MAX_SAFE_INTEGER] })];
+/** The database tasks, history and events live in (main-db.ts). */
+const mainDb = <V = unknown>(raw: Raw) => mainDatabase<V, string | number | [string, number]>(raw);
+/** The history keys of task `id`, in key order (newest entry first). */
+const historyKeys = (raw: Raw, id: string): unknown[] => [...mainDb(raw).getKeys({ start: [id, 0], end: [id, Number.MAX_SAFE_INTEGER] })];
 /** Where entry `i` of task `id` is stored. */
 const keyOf = (id: string, i: number): [string, number] => [id, 2 ** 32 - i];
 /** The previous build's layout: a `history` database keyed [task id, index]. */
@@ -139,7 +143,7 @@ describe('history records', () => {
     await after.close();
     const keys = await withRaw(h.dir, (raw) => historyKeys(raw, task.id));
     expect(keys).toEqual(done.history.map((_, i) => keyOf(task.id, i)).reverse());
-    const stored = await withRaw(h.dir, (raw) => raw.openDB<StoredTask, string>('tasks', {}).get(task.id));
+    const stored = await withRaw(h.dir, (raw) => mainDb<StoredTask>(raw).get(task.id));
     expect(stored).not.toHaveProperty('history');
     expect(stored).toMatchObject({ history_len: done.history.length, authors: ['agent-1', 'agent-2'], review_rounds: ROUNDS, last_round: [lastChild] });
   }, 120_000);
@@ -181,7 +185,7 @@ describe('history records', () => {
     expect(svc.getTask(c.id)?.history).toStrictEqual([]);
   });
 
-  it('old stores of both earlier layouts (history inside the task record; history in its own database) are migrated at open, half-migrated or not, and their tasks go on with the same gates', async () => {
+  it('old stores of the earlier layouts (history inside the task record; history in its own database; tasks and events in named databases) are migrated at open, half-migrated or not, and their tasks go on with the same gates', async () => {
     h = await openHarness();
     const { svc } = h;
     const t1 = await svc.createTask({ title: 'walked', acceptance_criteria: ['works'] });
@@ -195,9 +199,12 @@ describe('history records', () => {
     const child = svc.getTask(t1.id)?.spawned.at(-1) ?? '';
     const before = svc.listTasks();
     expect(before.map((t) => t.history.length)).toEqual([3, 0, 0]);
+    const eventsBefore = svc.events(0, 10_000);
     await svc.close();
 
     // Rewrite the store as older builds left it, no migration marker:
+    // - tasks (with their history keys) in a named database `tasks`, the event log in `events`,
+    //   except the review task and the first three events (a move cut short by a crash);
     // - T-1 as the previous build stored it: its record holds the summary, its entries are in a
     //   `history` database of their own, keyed [task id, index];
     // - T-2 as the first builds stored it: the record holds the history array;
@@ -213,7 +220,13 @@ describe('history records', () => {
       history: i % 2 === 0 ? template.history.slice(0, 1 + (i % 3)) : template.history,
     }));
     await withRaw(h.dir, (raw) => {
+      const main = mainDb(raw);
       const tasks = raw.openDB<unknown, string | [string, number]>('tasks', {});
+      const events = raw.openDB<unknown, number>('events', {});
+      // The review task and the first events stay where they are, as after a move cut short by a crash.
+      const movedBack = <K>(key: K) => (Array.isArray(key) ? key[0] : key) !== child && !(typeof key === 'number' && key <= 3);
+      for (const { key, value } of [...main.getRange({ start: TASKS_START, end: TASKS_END })]) if (movedBack(key)) void tasks.put(key as string, value), void main.remove(key);
+      for (const { key, value } of [...main.getRange({ start: 1, end: EVENTS_END })]) if (movedBack(key)) void events.put(key as number, value), void main.remove(key);
       const legacy = raw.openDB<unknown, [string, number]>('history', {});
       const stored = tasks.get(t1.id) as StoredTask;
       const toLegacy = (t: TaskRecord): void => {
@@ -221,22 +234,30 @@ describe('history records', () => {
         void tasks.put(t.id, { ...rest, history_len: history.length, authors: stored.authors, review_rounds: stored.review_rounds, last_round: stored.last_round });
         history.forEach((entry, i) => void legacy.put([t.id, i], entry));
       };
-      for (const t of before.slice(0, 2)) for (const key of historyKeys(raw, t.id)) void tasks.remove(key as [string, number]);
+      const namedHistoryKeys = (id: string) => [...tasks.getKeys({ start: [id, 0], end: [id, Number.MAX_SAFE_INTEGER] })];
+      for (const t of before.slice(0, 2)) for (const key of namedHistoryKeys(t.id)) void tasks.remove(key as [string, number]);
       toLegacy(before[0] as TaskRecord);
       void tasks.put(before[1]!.id, before[1]); // the public shape is exactly what the first builds stored
       extra.forEach((t, i) => (i % 2 === 0 ? void tasks.put(t.id, t) : toLegacy(t)));
-      void raw.openDB<number, string>('meta', {}).remove('history_beside_tasks_v2');
+      const meta = raw.openDB<number, string>('meta', {});
+      void meta.remove('history_beside_tasks_v2');
+      void meta.remove('records_in_main_db_v3');
     });
+    // More records than one batch of the move (1,000).
+    const moved = await withRaw(h.dir, (raw) => raw.openDB('tasks', {}).getCount() + raw.openDB('events', {}).getCount());
+    expect(moved).toBeGreaterThan(1_000);
 
     const svc2 = await h.reopen();
     const listed = svc2.listTasks();
     expect(listed.slice(0, 3)).toStrictEqual(before);
     expect(listed.slice(3)).toStrictEqual(extra);
+    // The event log moved whole: same events, same head, and the next event follows it.
+    expect(svc2.events(0, 10_000)).toStrictEqual(eventsBefore);
     await svc2.close();
     await withRaw(h.dir, (raw) => {
-      const tasks = raw.openDB<Record<string, unknown>, string | [string, number]>('tasks', {});
+      const tasks = mainDb<Record<string, unknown>>(raw);
       let records = 0;
-      for (const { key, value } of tasks.getRange()) {
+      for (const { key, value } of tasks.getRange({ start: TASKS_START, end: TASKS_END })) {
         if (typeof key !== 'string') continue; // a history entry
         records++;
         expect(value, key).not.toHaveProperty('history');
@@ -245,11 +266,14 @@ describe('history records', () => {
       }
       expect(records).toBe(3 + extra.length);
       expect(tasks.get(t1.id)).toMatchObject({ history_len: 3, authors: ['agent-1'], review_rounds: 1, last_round: [child] });
-      // The previous build's database is gone, and so is its marker.
-      expect([...raw.getKeys()]).not.toContain('history');
+      // The earlier builds' databases are gone, and so is the first marker.
+      const catalog = [...raw.getKeys({ start: 'a' })];
+      for (const gone of ['history', 'tasks', 'events']) expect(catalog).not.toContain(gone);
+      expect(catalog).toContain('meta');
       const meta = raw.openDB<number, string>('meta', {});
       expect(meta.get('history_beside_tasks_v2')).toBe(1);
       expect(meta.get('history_records_v1')).toBeUndefined();
+      expect(meta.get('records_in_main_db_v3')).toBe(1);
     });
 
     // The migrated task goes on: its author still cannot review, its round completes, the approval applies.
@@ -266,7 +290,11 @@ describe('history records', () => {
     await svc3.approve(parked.approval_id ?? '');
     d.sent.push({ completion: ART.completion });
     const done = svc3.getTask(t1.id) as TaskRecord;
-    expect(done.history).toStrictEqual(expectedHistory(svc3.events(0, 10_000).events, t1.id, d.sent));
+    const log = svc3.events(0, 10_000).events;
+    expect(done.history).toStrictEqual(expectedHistory(log, t1.id, d.sent));
+    // New events continue the moved log, seq after seq.
+    expect(log.length).toBeGreaterThan(eventsBefore.events.length);
+    expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
     expect(buildEvidenceChain(done, (id) => svc3.getTask(id)).problems).toEqual([]);
   }, 120_000);
 });
