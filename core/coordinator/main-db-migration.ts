@@ -10,7 +10,7 @@
  * freed as the records move, so the data file does not hold two copies of the log.
  */
 import type { Database, DatabaseOptions, Key } from 'lmdb';
-import { mainDatabase } from './main-db.js';
+import { mainBytes } from './main-db.js';
 import type { Store } from './store.js';
 
 /** Set once tasks, history and events are in the main database. */
@@ -36,7 +36,7 @@ function moveBatch(legacy: Raw, main: Raw): boolean {
 /** A no-op for a store already moved or created by this build. */
 export function ensureRecordsInMainDb(store: Store): void {
   if (store.meta.get(MIGRATED) === 1) return;
-  const main = mainDatabase<Buffer, Key>(store.root, { encoding: 'binary' });
+  const main = mainBytes(store.root);
   for (const name of LEGACY_DBS) {
     const legacy = store.root.openDB<Buffer, Key>(name, EXISTING_BINARY) as Raw | undefined;
     if (legacy === undefined) continue;

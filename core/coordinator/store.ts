@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { createEventSeq, type EventSeq } from './event-seq.js';
-import { mainDatabase } from './main-db.js';
+import { forgetStructures, recordsOf } from './main-db.js';
 import type { AuditCheckpoint, ApprovalRecord, CoordEvent, HistoryEntry, PassedEvidence, StoredTask } from './types.js';
 
 /** What a parked (approval) transition needs again when it is finally applied. */
@@ -59,6 +59,12 @@ export interface Store {
   readonly leaseIndex: Database<true, [string, string]>;
   /** The next event seq (the event log's last key + 1, kept between operations). */
   readonly eventSeq: EventSeq;
+  /**
+   * After anything rolled back (the group commit's `onRollback`): drops what the store keeps
+   * in memory that a rolled-back write may have changed — the next event seq, and the msgpack
+   * structures of the records in the main database (main-db.ts).
+   */
+  rolledBack(): void;
 }
 
 export function openStore(dataDir: string): Store {
@@ -67,14 +73,16 @@ export function openStore(dataDir: string): Store {
   // the group commit syncs either way (see group-commit.ts). Every operation answers only
   // after `root.flushed`.
   const root = open({ path: dataDir, maxDbs: 16, overlappingSync: true });
-  // Three handles on the main database: msgpack records carry no shared structures here, so
-  // the handles share nothing but the data. Data dirs of earlier builds are moved in at open
-  // (main-db-migration.ts).
-  const events = mainDatabase<CoordEvent, number>(root);
+  // Three handles on the main database, one per kind of record, each with its own msgpack
+  // structures. Data dirs of earlier builds are moved in at open (main-db-migration.ts).
+  const tasks = recordsOf<StoredTask, string>(root, 'tasks');
+  const history = recordsOf<HistoryEntry, HistoryKey>(root, 'history');
+  const events = recordsOf<CoordEvent, number>(root, 'events');
+  const eventSeq = createEventSeq(events);
   return {
     root,
-    tasks: mainDatabase<StoredTask, string>(root),
-    history: mainDatabase<HistoryEntry, HistoryKey>(root),
+    tasks,
+    history,
     artifacts: root.openDB<unknown, string>('artifacts', {}),
     approvals: root.openDB<ApprovalRecord, string>('approvals', {}),
     parked: root.openDB<ParkedEvidence, string>('parked', {}),
@@ -83,6 +91,10 @@ export function openStore(dataDir: string): Store {
     meta: root.openDB<number, string>('meta', {}),
     pendingIndex: root.openDB<true, PendingKey>('pending_index', {}),
     leaseIndex: root.openDB<true, [string, string]>('lease_index', {}),
-    eventSeq: createEventSeq(events),
+    eventSeq,
+    rolledBack() {
+      eventSeq.forget();
+      forgetStructures(tasks, history, events);
+    },
   };
 }

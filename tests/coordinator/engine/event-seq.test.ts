@@ -21,7 +21,7 @@ const emitting = (n: number, fail = false) => (): number[] => {
 };
 
 /** Wired as the coordinator service wires it. */
-const commits = () => createGroupCommit(t.store.root, { onRollback: t.store.eventSeq.forget });
+const commits = () => createGroupCommit(t.store.root, { onRollback: t.store.rolledBack });
 
 describe('event seq', () => {
   it('is gap-free across a batch where the middle operation rolls back, and within one operation', async () => {

@@ -14,7 +14,7 @@ import { parseContract } from '../../../core/contract/index.js';
 import { PhasegateError } from '../../../core/errors.js';
 import { buildEvidenceChain } from '../../../core/coordinator/evidence-chain.js';
 import { createGroupCommit } from '../../../core/coordinator/group-commit.js';
-import { EVENTS_END, mainDatabase, TASKS_END, TASKS_START } from '../../../core/coordinator/main-db.js';
+import { EVENTS_END, recordsOf, TASKS_END, TASKS_START } from '../../../core/coordinator/main-db.js';
 import { openStore } from '../../../core/coordinator/store.js';
 import type { HistoryEntry, StoredTask, TaskRecord } from '../../../core/coordinator/types.js';
 import { beginTx } from '../../../core/coordinator/write-tx.js';
@@ -41,10 +41,12 @@ async function withRaw<T>(dir: string, fn: (raw: Raw) => T): Promise<T> {
     await raw.close();
   }
 }
-/** The database tasks, history and events live in (main-db.ts). */
-const mainDb = <V = unknown>(raw: Raw) => mainDatabase<V, string | number | [string, number]>(raw);
+/** Tasks (with their history keys) and events in the main database, read as the store reads them (main-db.ts). */
+const tasksIn = <V = unknown>(raw: Raw) => recordsOf<V, string | [string, number]>(raw, 'tasks');
+const entriesIn = (raw: Raw) => recordsOf<unknown, [string, number]>(raw, 'history');
+const eventsIn = (raw: Raw) => recordsOf<unknown, number>(raw, 'events');
 /** The history keys of task `id`, in key order (newest entry first). */
-const historyKeys = (raw: Raw, id: string): unknown[] => [...mainDb(raw).getKeys({ start: [id, 0], end: [id, Number.MAX_SAFE_INTEGER] })];
+const historyKeys = (raw: Raw, id: string): unknown[] => [...tasksIn(raw).getKeys({ start: [id, 0], end: [id, Number.MAX_SAFE_INTEGER] })];
 /** Where entry `i` of task `id` is stored. */
 const keyOf = (id: string, i: number): [string, number] => [id, 2 ** 32 - i];
 /** The previous build's layout: a `history` database keyed [task id, index]. */
@@ -143,7 +145,7 @@ describe('history records', () => {
     await after.close();
     const keys = await withRaw(h.dir, (raw) => historyKeys(raw, task.id));
     expect(keys).toEqual(done.history.map((_, i) => keyOf(task.id, i)).reverse());
-    const stored = await withRaw(h.dir, (raw) => mainDb<StoredTask>(raw).get(task.id));
+    const stored = await withRaw(h.dir, (raw) => tasksIn<StoredTask>(raw).get(task.id));
     expect(stored).not.toHaveProperty('history');
     expect(stored).toMatchObject({ history_len: done.history.length, authors: ['agent-1', 'agent-2'], review_rounds: ROUNDS, last_round: [lastChild] });
   }, 120_000);
@@ -220,13 +222,18 @@ describe('history records', () => {
       history: i % 2 === 0 ? template.history.slice(0, 1 + (i % 3)) : template.history,
     }));
     await withRaw(h.dir, (raw) => {
-      const main = mainDb(raw);
+      const [main, entries, log] = [tasksIn(raw), entriesIn(raw), eventsIn(raw)];
       const tasks = raw.openDB<unknown, string | [string, number]>('tasks', {});
       const events = raw.openDB<unknown, number>('events', {});
       // The review task and the first events stay where they are, as after a move cut short by a crash.
       const movedBack = <K>(key: K) => (Array.isArray(key) ? key[0] : key) !== child && !(typeof key === 'number' && key <= 3);
-      for (const { key, value } of [...main.getRange({ start: TASKS_START, end: TASKS_END })]) if (movedBack(key)) void tasks.put(key as string, value), void main.remove(key);
-      for (const { key, value } of [...main.getRange({ start: 1, end: EVENTS_END })]) if (movedBack(key)) void events.put(key as number, value), void main.remove(key);
+      // Each record decoded by its own kind's handle, written back as earlier builds encoded it.
+      for (const key of [...main.getKeys({ start: TASKS_START, end: TASKS_END })]) {
+        if (!movedBack(key)) continue;
+        void tasks.put(key, typeof key === 'string' ? main.get(key) : entries.get(key));
+        void main.remove(key);
+      }
+      for (const { key, value } of [...log.getRange({ start: 1, end: EVENTS_END })]) if (movedBack(key)) void events.put(key, value), void log.remove(key);
       const legacy = raw.openDB<unknown, [string, number]>('history', {});
       const stored = tasks.get(t1.id) as StoredTask;
       const toLegacy = (t: TaskRecord): void => {
@@ -255,10 +262,11 @@ describe('history records', () => {
     expect(svc2.events(0, 10_000)).toStrictEqual(eventsBefore);
     await svc2.close();
     await withRaw(h.dir, (raw) => {
-      const tasks = mainDb<Record<string, unknown>>(raw);
+      const tasks = tasksIn<Record<string, unknown>>(raw);
       let records = 0;
-      for (const { key, value } of tasks.getRange({ start: TASKS_START, end: TASKS_END })) {
+      for (const key of tasks.getKeys({ start: TASKS_START, end: TASKS_END })) {
         if (typeof key !== 'string') continue; // a history entry
+        const value = tasks.get(key) as Record<string, unknown>;
         records++;
         expect(value, key).not.toHaveProperty('history');
         const len = value.history_len as number;

@@ -1,0 +1,67 @@
+/**
+ * Tasks, history entries and events are msgpack records whose key lists ("structures") are
+ * stored once per kind in the database (main-db.ts). A write that adds a structure and then
+ * rolls back takes the structure with it; a later value of the same shape must not name the
+ * structure that never committed, or it cannot be read after a restart. Both ways a write
+ * rolls back in the group commit are tried: alone in its batch, and beside writes that commit.
+ */
+import { describe, expect, it } from 'vitest';
+import { createGroupCommit } from '../../../core/coordinator/group-commit.js';
+import { historyKey } from '../../../core/coordinator/task-history.js';
+import type { CoordEvent, HistoryEntry, StoredTask } from '../../../core/coordinator/types.js';
+import { storePerTest } from './harness.js';
+
+const t = storePerTest('pg-structures-');
+
+/** Wired as the coordinator service wires it. */
+const commits = () => createGroupCommit(t.store.root, { onRollback: t.store.rolledBack });
+
+/** A task of a shape no write has used before (`shape` names its extra field). */
+const task = (id: string, shape: string): StoredTask => ({ id, title: id, history_len: 0, [shape]: `${shape} of ${id}` }) as unknown as StoredTask;
+const entry = (shape: string): HistoryEntry => ({ from: 'A', to: 'B', at: new Date(0).toISOString(), agent_id: 'a', artifacts: {}, [shape]: 1 }) as unknown as HistoryEntry;
+const event = (seq: number, shape: string): CoordEvent => ({ seq, ts: new Date(0).toISOString(), type: 'task_created', task_id: 'T-1', data: { [shape]: seq } });
+
+/** Writes one record of each kind in `shape`, and throws afterwards when `fail`. */
+const writeAll = (id: string, seq: number, shape: string, fail: boolean) => (): void => {
+  void t.store.tasks.put(id, task(id, shape));
+  void t.store.history.put(historyKey(id, 0), entry(shape));
+  void t.store.events.put(seq, event(seq, shape));
+  if (fail) throw new Error('refused after writing');
+};
+
+describe('record structures', () => {
+  it('a structure added by a write that rolled back is never named by a later value, in a batch or alone', async () => {
+    const gc = commits();
+    // One batch: the first write adds the shape and rolls back, the second writes the same shape and commits.
+    const refused = gc.write(writeAll('T-1', 1, 'batch_field', true));
+    const kept = gc.write(writeAll('T-2', 2, 'batch_field', false));
+    await expect(refused).rejects.toThrow('refused after writing');
+    await (await kept).durable;
+    // Alone in its batch, then the same shape in the next batch.
+    await expect(gc.write(writeAll('T-3', 3, 'alone_field', true))).rejects.toThrow('refused after writing');
+    await (await gc.write(writeAll('T-4', 4, 'alone_field', false))).durable;
+
+    // A restart reads the structures from the database only.
+    await t.reopen();
+    const { tasks, history, events } = t.store;
+    expect(tasks.get('T-1')).toBeUndefined();
+    expect(tasks.get('T-2')).toStrictEqual(task('T-2', 'batch_field'));
+    expect(tasks.get('T-3')).toBeUndefined();
+    expect(tasks.get('T-4')).toStrictEqual(task('T-4', 'alone_field'));
+    expect(history.get(historyKey('T-2', 0))).toStrictEqual(entry('batch_field'));
+    expect(history.get(historyKey('T-4', 0))).toStrictEqual(entry('alone_field'));
+    expect(events.get(2)).toStrictEqual(event(2, 'batch_field'));
+    expect(events.get(4)).toStrictEqual(event(4, 'alone_field'));
+  });
+
+  it('a task, an entry and an event of one new shape read back as written after a restart, each far smaller than a self-describing value', async () => {
+    const gc = commits();
+    await (await gc.write(writeAll('T-1', 1, 'shared_name', false))).durable;
+    await t.reopen();
+    expect(t.store.tasks.get('T-1')).toStrictEqual(task('T-1', 'shared_name'));
+    expect(t.store.history.get(historyKey('T-1', 0))).toStrictEqual(entry('shared_name'));
+    expect(t.store.events.get(1)).toStrictEqual(event(1, 'shared_name'));
+    // The values are smaller than self-describing msgpack: the key lists are stored once.
+    expect(t.store.tasks.getBinary('T-1')?.length).toBeLessThan(40);
+  });
+});
