@@ -54,6 +54,22 @@ describe('record structures', () => {
     expect(events.get(4)).toStrictEqual(event(4, 'alone_field'));
   });
 
+  it('an agent minting shapes at will (test file paths are keys of the task record) fills the shared structures, and every value still reads back after a restart, rollbacks interleaved', async () => {
+    const gc = commits();
+    const n = 1200; // past the 256 shared structures: later values carry their own key lists
+    const record = (i: number) => ({ ...task(`T-${i}`, 'minted'), test_lock: { [`src/case_${i}.test.ts`]: 'h'.repeat(8), [`k${i % 7}`]: String(i) } });
+    const writes = Array.from({ length: n }, (_, k) =>
+      gc.write(() => {
+        void t.store.tasks.put(`T-${k + 1}`, record(k + 1));
+        if ((k + 1) % 5 === 0) throw new Error('refused');
+      }).then((c) => c.durable, () => undefined),
+    );
+    await Promise.all(writes);
+    await gc.drain();
+    await t.reopen();
+    for (let i = 1; i <= n; i++) expect(t.store.tasks.get(`T-${i}`), `T-${i}`).toStrictEqual(i % 5 === 0 ? undefined : record(i));
+  });
+
   it('a task, an entry and an event of one new shape read back as written after a restart, each far smaller than a self-describing value', async () => {
     const gc = commits();
     await (await gc.write(writeAll('T-1', 1, 'shared_name', false))).durable;
