@@ -4,11 +4,16 @@ import type { PhaseGrant } from '../tokens/types.js';
 import { workflowOf, type Engine } from './engine.js';
 import type { StoredTask } from './types.js';
 
-/** allowed minus forbidden, sorted (a tool listed in both is forbidden). */
-export function allowedTools(contract: CompiledContract, workflow: string, phase: string): string[] {
+/** Each compiled phase's list, computed once (every claim, transition and refresh signs it). */
+const allowedByPhase = new WeakMap<object, readonly string[]>();
+
+/** allowed minus forbidden, sorted (a tool listed in both is forbidden); frozen, shared by every caller. */
+export function allowedTools(contract: CompiledContract, workflow: string, phase: string): readonly string[] {
   const p = workflowOf(contract, workflow).phases.get(phase);
   if (p === undefined) return [];
-  return [...p.allowed].filter((t) => !p.forbidden.has(t)).sort();
+  let list = allowedByPhase.get(p);
+  if (list === undefined) allowedByPhase.set(p, (list = Object.freeze([...p.allowed].filter((t) => !p.forbidden.has(t)).sort())));
+  return list;
 }
 
 export function grantFor(contract: CompiledContract, task: StoredTask, agentId: string): PhaseGrant {

@@ -16,12 +16,12 @@ function verdictOf(store: Store, r: SpawnedReview): ReviewVerdict {
   const issues = Array.isArray(review.issues) ? review.issues : [];
   const last = child?.status === 'completed' ? lastEntry(store, child) : undefined;
   return {
-    task_id: r.id,
     agent_id: r.completed_by,
-    verdict: typeof review.verdict === 'string' ? review.verdict : null,
     blocking: issues.filter((i) => typeof i === 'object' && i !== null && (i as { severity?: unknown }).severity === 'blocking').length,
-    review: child?.artifacts.review ?? null,
     event_seq: last?.event_seq ?? null,
+    review: child?.artifacts.review ?? null,
+    task_id: r.id,
+    verdict: typeof review.verdict === 'string' ? review.verdict : null,
   };
 }
 
@@ -33,16 +33,17 @@ export function passedEvidence(store: Store, tr: CompiledTransition, ctx: GateCo
   const lock = tr.lockTests ? ctx.evidence.test_hashes : checks.has('tests_unchanged') ? ctx.testLock : undefined;
   const action = tr.lockTests ? 'locked' : 'held';
   const reviewed = checks.has('reviews_complete') || checks.has('no_blocking_issues');
+  // Keys in canonical (sorted) order, here and in the verdicts: hashing the record (evidenceDigest) then need not sort them.
   return {
-    from: tr.from,
-    to: tr.to,
-    gate: tr.gate ?? null,
-    checks: [...tr.checks],
     agent_id: agentId,
-    ...(run === undefined ? {} : { test_run: run }),
-    ...(lock === undefined ? {} : { test_lock: { action, sha256: canonicalSha256(lock), files: Object.keys(lock).length } }),
-    ...(reviewed ? { reviews: ctx.spawnedReviews.map((r) => verdictOf(store, r)) } : {}),
     ...(ctx.evidence.audit_head === undefined ? {} : { audit_head: ctx.evidence.audit_head }),
+    checks: [...tr.checks],
+    from: tr.from,
+    gate: tr.gate ?? null,
+    ...(reviewed ? { reviews: ctx.spawnedReviews.map((r) => verdictOf(store, r)) } : {}),
+    ...(lock === undefined ? {} : { test_lock: { action, files: Object.keys(lock).length, sha256: canonicalSha256(lock) } }),
+    ...(run === undefined ? {} : { test_run: run }),
+    to: tr.to,
   };
 }
 

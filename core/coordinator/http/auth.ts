@@ -1,5 +1,5 @@
 /** Bearer-key roles: which of the configured keys (admin, sidecar, auditor) a request carries. */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { PhasegateError } from '../../errors.js';
 
@@ -20,7 +20,7 @@ export interface Authenticator {
  * comparison time reveals nothing about how much of a guessed key was right (timing attack).
  */
 export function createAuthenticator(keys: { admin: string; sidecar: string; auditor: string }): Authenticator {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
+  const digest = (s: string): Buffer => hash('sha256', s, 'buffer');
   const admin = digest(keys.admin);
   const sidecar = digest(keys.sidecar);
   const auditor = digest(keys.auditor);
