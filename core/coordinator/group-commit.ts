@@ -12,8 +12,9 @@ import { PhasegateError } from '../errors.js';
 
 /**
  * lmdb-js TransactionFlags ABORTABLE, nothing else: LMDB's own durable commit (the pages,
- * fdatasync, then the meta page through the O_DSYNC descriptor) before `transactionSync`
- * returns. We await `flushed` anyway, so "durable" never rests on that detail.
+ * fdatasync, then the meta page through the O_DSYNC descriptor, checked with strace) before
+ * `transactionSync` returns. lmdb-js's `flushed` is no further guarantee here: it tracks its
+ * asynchronous writes only, and resolves at once after a synchronous commit.
  */
 const COMMIT_FLAGS = 0x1;
 
@@ -104,7 +105,9 @@ export function createGroupCommit(root: RootDatabase, opts: GroupCommitOptions =
       for (const op of batch) op.reject(error);
       return;
     }
-    const flushed = published.then(() => root.flushed).then(() => undefined);
+    // Durable already: `transactionSync` returned after LMDB's own sync (COMMIT_FLAGS). After-flush
+    // work still runs batch by batch, in commit order.
+    const flushed = published;
     batch.forEach((op, i) => {
       const r = results[i];
       if (r === undefined || !r.ok) return op.reject(r?.error);
@@ -136,7 +139,6 @@ export function createGroupCommit(root: RootDatabase, opts: GroupCommitOptions =
     async drain(): Promise<void> {
       if (queue.length > 0) runBatch();
       await published;
-      await root.flushed;
     },
     stop(): void {
       stopped = true;

@@ -71,7 +71,7 @@ export function openStore(dataDir: string): Store {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // overlappingSync (the Linux default) is stated so the environment is the same everywhere;
   // the group commit syncs either way (see group-commit.ts). Every operation answers only
-  // after `root.flushed`.
+  // after its commit's sync.
   const root = open({ path: dataDir, maxDbs: 16, overlappingSync: true });
   // Three handles on the main database, one per kind of record, each with its own msgpack
   // structures. Data dirs of earlier builds are moved in at open (main-db-migration.ts).
