@@ -2,7 +2,6 @@
 import { KeyObject as NodeKeyObject, createHmac, randomUUID, sign } from 'node:crypto';
 import type { CryptoKey, JWK, KeyObject } from 'jose';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER, isEd25519PublicJwk } from './claims-shape.js';
-import { signingThread } from './signing-thread/index.js';
 import { MIN_SECRET_BYTES } from './token-mode.js';
 import type { PhaseClaims, PhaseGrant, TokenIssuer } from './types.js';
 
@@ -50,8 +49,8 @@ export function createIssuer(opts: IssuerKeyOptions, config: IssuerConfig): Toke
   }
 
   // Signed here with node:crypto: jose's WebCrypto path costs ~50 µs of promise plumbing per
-  // token. Ed25519 signs on another thread (signerFor), so a caller that starts `issue` inside
-  // its write transaction gets the signature computed while the commit syncs (coordinator
+  // token. Ed25519 signs on the libuv thread pool, so a caller that starts `issue` inside its
+  // write transaction gets the signature computed while the commit syncs (coordinator
   // signAhead); HMAC is ~3 µs and stays inline. Tokens are plain JWS compact serialization,
   // verified by jose like any other (tests/tokens).
   const encodedHeader = base64url(JSON.stringify(header));
@@ -92,31 +91,10 @@ function base64url(text: string): string {
   return Buffer.from(text).toString('base64url');
 }
 
-/**
- * HMAC-SHA256 for a secret (inline); Ed25519 for a private key (a WebCrypto CryptoKey is
- * converted once) on the issuer's signing thread, or on libuv's pool when that thread is busy
- * or not up (signing-thread/). The thread's signature is taken when the returned thenable is
- * first awaited: inside a write transaction, that is after the commit.
- */
-function signerFor(key: CryptoKey | KeyObject | Uint8Array): (input: string) => string | PromiseLike<string> {
+/** HMAC-SHA256 for a secret (inline), Ed25519 for a private key on the thread pool (a WebCrypto CryptoKey is converted once). */
+function signerFor(key: CryptoKey | KeyObject | Uint8Array): (input: string) => string | Promise<string> {
   if (key instanceof Uint8Array) return (input) => createHmac('sha256', key).update(input).digest('base64url');
   const keyObject = key instanceof NodeKeyObject ? key : NodeKeyObject.from(key as Parameters<typeof NodeKeyObject.from>[0]);
-  const thread = signingThread(keyObject);
-  return (input) => {
-    const take = thread.begin(input);
-    if (take === undefined) {
-      return new Promise((resolve, reject) => sign(null, Buffer.from(input), keyObject, (err, sig) => (err ? reject(err) : resolve(sig.toString('base64url')))));
-    }
-    return {
-      then: (resolve, reject) => {
-        let signature: string;
-        try {
-          signature = take();
-        } catch (err) {
-          return Promise.resolve(reject?.(err));
-        }
-        return Promise.resolve(resolve?.(signature));
-      },
-    } as PromiseLike<string>;
-  };
+  return (input) =>
+    new Promise((resolve, reject) => sign(null, Buffer.from(input), keyObject, (err, sig) => (err ? reject(err) : resolve(sig.toString('base64url')))));
 }
