@@ -1,11 +1,12 @@
 /**
  * Two older layouts of a task's history are rewritten once, at open, into the current one
- * (entries in the tasks database right after their task, task-history.ts):
+ * (entries right after their task's record, task-history.ts), after the records have moved
+ * into the main database (main-db-migration.ts):
  *
  * 1. History as an array inside the task record (the first builds). Each such task is
  *    rewritten: its entries become records, its record keeps the summary instead of the array.
  * 2. History records in a `history` database of their own, keyed [task id, index] (the
- *    previous build). Entries are moved to their key in the tasks database; the emptied
+ *    builds before). Entries are moved to their key beside the task records; the emptied
  *    `history` database is dropped.
  *
  * Each write transaction moves a bounded batch (BATCH tasks, or BATCH entries), so a big store

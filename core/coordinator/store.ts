@@ -21,7 +21,7 @@ export interface ParkedEvidence {
 export type CheckpointKey = [string, number, string];
 
 /**
- * [task id, HISTORY_TOP - index] (task-history.ts): in the tasks database, right after the
+ * [task id, HISTORY_TOP - index] (task-history.ts): beside the task records, right after the
  * task's own record, newest entry first.
  */
 export type HistoryKey = [string, number];

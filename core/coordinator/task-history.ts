@@ -5,7 +5,8 @@
  * number of transitions before it (a task after 45 moves was ~8.6 KB of msgpack: LMDB
  * overflow pages written and freed on every commit).
  *
- * Where: in the tasks database itself, keyed [task id, HISTORY_TOP - index]. Keys sort as
+ * Where: beside the task records (in LMDB's main database, main-db.ts), keyed [task id,
+ * HISTORY_TOP - index]. Keys sort as
  * `T-1`, [`T-1`, newest] … [`T-1`, oldest], `T-10`: the entry a transition appends lands right
  * after the task record it rewrites, on the same leaf page. With a database of its own, each
  * commit wrote a second B-tree path (leaf and branch): two more pages to sync, ~50 µs a
