@@ -68,6 +68,13 @@ describe('record structures', () => {
     await gc.drain();
     await t.reopen();
     for (let i = 1; i <= n; i++) expect(t.store.tasks.get(`T-${i}`), `T-${i}`).toStrictEqual(i % 5 === 0 ? undefined : record(i));
+    // A full list of shared structures does not stop the store: new shapes and known ones are still written after a restart.
+    const after = commits();
+    await (await after.write(() => void t.store.tasks.put(`T-${n + 1}`, record(n + 1)))).durable;
+    await (await after.write(() => void t.store.tasks.put('T-1', record(1)))).durable;
+    await t.reopen();
+    expect(t.store.tasks.get(`T-${n + 1}`)).toStrictEqual(record(n + 1));
+    expect(t.store.tasks.get('T-1')).toStrictEqual(record(1));
   });
 
   it('a task, an entry and an event of one new shape read back as written after a restart, each far smaller than a self-describing value', async () => {
