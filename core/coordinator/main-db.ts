@@ -30,6 +30,14 @@ export type RecordKind = 'tasks' | 'history' | 'events';
 /** Enough for every shape of task, entry and event (and their nested objects) the contract can produce; beyond it a value carries its own key lists. */
 const MAX_SHARED_STRUCTURES = 256;
 
+/**
+ * Only key lists like our own records' are shared: at most 40 keys of at most 40 characters.
+ * Objects keyed by what an agent chose (test file paths in a test lock) keep their keys in the
+ * value, so an agent cannot grow the shared list — read whole whenever it is read again — to
+ * more than 256 × 40 short keys (≈ 400 KiB at the very most).
+ */
+const shareable = (keys: readonly string[]): boolean => keys.length <= 40 && keys.every((k) => k.length <= 40);
+
 /** lmdb-js's name for the main database is `null` (its typings admit only strings). */
 const MAIN = null as unknown as string;
 
@@ -40,7 +48,8 @@ const MAIN = null as unknown as string;
  * (msgpackr alone, in a loop). Every reader of these records must open them with this function.
  */
 export function recordsOf<V, K extends Key>(root: RootDatabase, kind: RecordKind): Database<V, K> {
-  return root.openDB<V, K>({ name: MAIN, sharedStructuresKey: Symbol.for(`phasegate.structures.${kind}`), maxSharedStructures: MAX_SHARED_STRUCTURES } as DatabaseOptions & { name: string });
+  const options = { name: MAIN, sharedStructuresKey: Symbol.for(`phasegate.structures.${kind}`), maxSharedStructures: MAX_SHARED_STRUCTURES, shouldShareStructure: shareable };
+  return root.openDB<V, K>(options as DatabaseOptions & { name: string });
 }
 
 /** The main database's values as stored, for moving records verbatim (main-db-migration.ts). */
@@ -49,7 +58,12 @@ export function mainBytes(root: RootDatabase): Database<Buffer, Key> {
 }
 
 interface WithStructures {
-  readonly encoder?: { structures?: unknown[] & { uninitialized?: boolean } };
+  readonly encoder?: { structures?: unknown[] & { uninitialized?: boolean; sharedLength?: number } };
+}
+
+/** How many structures `handle` holds as saved (0 while it has not read them). */
+export function savedStructures(handle: Database<unknown, Key>): number {
+  return (handle as unknown as WithStructures).encoder?.structures?.sharedLength ?? 0;
 }
 
 /**

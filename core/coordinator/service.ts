@@ -75,7 +75,13 @@ export async function openCoordinatorService(opts: CoordinatorServiceOptions): P
   const headroom = createDataHeadroom(join(opts.dataDir, 'data.mdb'), () => lmdbUsedBytes(store.root), logger);
   headroom.check();
   // A rollback gives back the event seqs it took (the next event is counted from the log again) and any msgpack structure it added.
-  const commits = createGroupCommit(store.root, { onRollback: store.rolledBack, beforeCommit: headroom.topUp });
+  const commits = createGroupCommit(store.root, {
+    onRollback: store.rolledBack,
+    beforeCommit: () => {
+      headroom.topUp();
+      store.markStructures();
+    },
+  });
   const publisher = new EventPublisher(logger);
   // Signature checks once per distinct token, and never for tokens this process just signed:
   // the next transition of a task presents exactly the token its previous one returned.

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { createEventSeq, type EventSeq } from './event-seq.js';
-import { forgetStructures, recordsOf } from './main-db.js';
+import { forgetStructures, recordsOf, savedStructures } from './main-db.js';
 import type { AuditCheckpoint, ApprovalRecord, CoordEvent, HistoryEntry, PassedEvidence, StoredTask } from './types.js';
 
 /** What a parked (approval) transition needs again when it is finally applied. */
@@ -59,10 +59,12 @@ export interface Store {
   readonly leaseIndex: Database<true, [string, string]>;
   /** The next event seq (the event log's last key + 1, kept between operations). */
   readonly eventSeq: EventSeq;
+  /** Before each batch of writes (the group commit's `beforeCommit`): notes how many msgpack structures each kind holds. */
+  markStructures(): void;
   /**
    * After anything rolled back (the group commit's `onRollback`): drops what the store keeps
    * in memory that a rolled-back write may have changed — the next event seq, and the msgpack
-   * structures of the records in the main database (main-db.ts).
+   * structures of a kind that added some since `markStructures` (main-db.ts).
    */
   rolledBack(): void;
 }
@@ -79,6 +81,8 @@ export function openStore(dataDir: string): Store {
   const history = recordsOf<HistoryEntry, HistoryKey>(root, 'history');
   const events = recordsOf<CoordEvent, number>(root, 'events');
   const eventSeq = createEventSeq(events);
+  const kinds = [tasks, history, events] as const;
+  let marked = kinds.map(savedStructures);
   return {
     root,
     tasks,
@@ -92,9 +96,13 @@ export function openStore(dataDir: string): Store {
     pendingIndex: root.openDB<true, PendingKey>('pending_index', {}),
     leaseIndex: root.openDB<true, [string, string]>('lease_index', {}),
     eventSeq,
+    markStructures() {
+      marked = kinds.map(savedStructures);
+    },
     rolledBack() {
       eventSeq.forget();
-      forgetStructures(tasks, history, events);
+      // Only a kind that added structures since the batch began can hold one that never committed.
+      forgetStructures(...kinds.filter((handle, i) => savedStructures(handle) !== marked[i]));
     },
   };
 }

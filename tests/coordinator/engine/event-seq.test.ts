@@ -21,7 +21,7 @@ const emitting = (n: number, fail = false) => (): number[] => {
 };
 
 /** Wired as the coordinator service wires it. */
-const commits = () => createGroupCommit(t.store.root, { onRollback: t.store.rolledBack });
+const commits = () => createGroupCommit(t.store.root, { onRollback: t.store.rolledBack, beforeCommit: t.store.markStructures });
 
 describe('event seq', () => {
   it('is gap-free across a batch where the middle operation rolls back, and within one operation', async () => {

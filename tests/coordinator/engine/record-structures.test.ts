@@ -14,7 +14,7 @@ import { storePerTest } from './harness.js';
 const t = storePerTest('pg-structures-');
 
 /** Wired as the coordinator service wires it. */
-const commits = () => createGroupCommit(t.store.root, { onRollback: t.store.rolledBack });
+const commits = () => createGroupCommit(t.store.root, { onRollback: t.store.rolledBack, beforeCommit: t.store.markStructures });
 
 /** A task of a shape no write has used before (`shape` names its extra field). */
 const task = (id: string, shape: string): StoredTask => ({ id, title: id, history_len: 0, [shape]: `${shape} of ${id}` }) as unknown as StoredTask;
@@ -75,6 +75,24 @@ describe('record structures', () => {
     await t.reopen();
     expect(t.store.tasks.get(`T-${n + 1}`)).toStrictEqual(record(n + 1));
     expect(t.store.tasks.get('T-1')).toStrictEqual(record(1));
+  });
+
+  it('objects keyed by what an agent chose (long test file paths, many keys) are not shared: the shared list stays small however many such shapes are written', async () => {
+    const gc = commits();
+    const structures = () => t.store.root.getBinary(Symbol.for('phasegate.structures.tasks') as unknown as string)?.length ?? 0;
+    await (await gc.write(() => void t.store.tasks.put('T-1', task('T-1', 'ours')))).durable;
+    const ours = structures();
+    expect(ours).toBeGreaterThan(0);
+    for (let i = 2; i < 300; i++) {
+      const manyKeys = Object.fromEntries(Array.from({ length: 41 }, (_, k) => [`f${i}_${k}`, 'h']));
+      const longPath = { [`packages/service-${i}/src/deeply/nested/module.integration.test.ts`]: 'h' };
+      await (await gc.write(() => void t.store.tasks.put(`T-${i}`, { ...task(`T-${i}`, 'ours'), test_lock: i % 2 === 0 ? manyKeys : longPath }))).durable;
+    }
+    // Only the one new shape of ours (the record with a test_lock) joined the list.
+    expect(structures()).toBeLessThan(ours * 3);
+    await t.reopen();
+    expect((t.store.tasks.get('T-7') as unknown as { test_lock: object }).test_lock).toEqual({ 'packages/service-7/src/deeply/nested/module.integration.test.ts': 'h' });
+    expect(Object.keys((t.store.tasks.get('T-8') as unknown as { test_lock: object }).test_lock)).toHaveLength(41);
   });
 
   it('a task, an entry and an event of one new shape read back as written after a restart, each far smaller than a self-describing value', async () => {
