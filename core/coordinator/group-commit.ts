@@ -106,16 +106,15 @@ export function createGroupCommit(root: RootDatabase, opts: GroupCommitOptions =
       return;
     }
     // Durable already: `transactionSync` returned after LMDB's own sync (COMMIT_FLAGS). After-flush
-    // work still runs batch by batch, in commit order.
-    const flushed = published;
+    // work still runs batch by batch, in commit order: after the earlier batches'.
     batch.forEach((op, i) => {
       const r = results[i];
       if (r === undefined || !r.ok) return op.reject(r?.error);
-      const durable = flushed.then(() => op.afterFlush?.());
+      const durable = published.then(() => op.afterFlush?.());
       durable.catch(() => undefined); // the caller may have given up before the flush; nothing to report twice
       op.resolve({ value: r.value, durable });
     });
-    published = flushed.then(() => undefined, () => undefined);
+    published = published.then(() => undefined, () => undefined);
   }
 
   return {
