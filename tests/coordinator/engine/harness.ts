@@ -35,6 +35,8 @@ export interface HarnessOptions {
   contract?: CompiledContract;
   leaseMs?: number;
   leaseCheckMs?: number;
+  /** Runs on the empty data dir's path before the first open (e.g. to make a store the way an earlier build did). */
+  prepare?: (dataDir: string) => Promise<void> | void;
 }
 
 export async function openHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -56,6 +58,7 @@ export async function openHarness(opts: HarnessOptions = {}): Promise<Harness> {
       // Long by default: tests call expireLeases() themselves unless they test the timer.
       leaseCheckMs: opts.leaseCheckMs ?? 3_600_000,
     });
+  await opts.prepare?.(join(dir, 'data'));
   const h: Harness = {
     svc: await open(),
     dir,

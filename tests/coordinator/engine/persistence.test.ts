@@ -1,5 +1,8 @@
 /** Durability and the event log: everything is there after a reopen, seqs are gap-free and continue, subscribers see commits in order. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { open } from 'lmdb';
+import { STORE_PAGE_SIZE } from '../../../core/coordinator/store.js';
 import type { CoordEvent } from '../../../core/coordinator/types.js';
 import { ART, evidence, openHarness, type Harness } from './harness.js';
 
@@ -71,5 +74,42 @@ describe('persistence and events', () => {
     await h.svc.close();
     expect(await h.svc.createTask({ title: 'late' }).catch((e: { code: string }) => e.code)).toBe('coordinator_unavailable');
     h.svc = await h.reopen();
+  });
+});
+
+describe('page size', () => {
+  /** The page size LMDB recorded in the data dir (read with the coordinator closed). */
+  async function pageSizeOf(dataDir: string): Promise<number> {
+    const env = open({ path: dataDir, readOnly: true });
+    try {
+      return (env.getStats() as { pageSize: number }).pageSize;
+    } finally {
+      await env.close();
+    }
+  }
+
+  it.each([
+    ['a new data dir', undefined, STORE_PAGE_SIZE],
+    ['a data dir an earlier build made with 4 KiB pages', 4096, 4096],
+  ])('%s keeps its page size and works across a reopen', async (_name, madeWith, expected) => {
+    const g = await openHarness({
+      prepare: madeWith === undefined ? undefined : async (dataDir) => open({ path: dataDir, pageSize: madeWith }).close(),
+    });
+    try {
+      const t = await g.svc.createTask({ title: 'pages' });
+      const c = await g.svc.claim({ agent_id: 'agent-1', task_id: t.id });
+      const moved = await g.svc.transition({ current_phase: 'PLAN', target_phase: 'TDD', phase_token: c.phase_token, artifacts: { plan: ART.plan }, evidence: evidence() });
+      expect(moved.allowed).toBe(true);
+      const tasks = g.svc.listTasks();
+      const log = g.svc.events(0);
+      const svc = await g.reopen();
+      expect(svc.listTasks()).toEqual(tasks);
+      expect(svc.events(0)).toEqual(log);
+      await svc.close();
+      expect(await pageSizeOf(join(g.dir, 'data'))).toBe(expected);
+      g.svc = await g.reopen();
+    } finally {
+      await g.cleanup();
+    }
   });
 });
