@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { startCoordinator } from '../core/coordinator/http/index.js';
 import { createLogger } from '../core/log.js';
 import { CYCLE } from './cycle-contract.js';
-import { benchAsync, benchThroughput, type BenchResult } from './harness.js';
+import { openFloor } from './floor.js';
+import { benchAsync, benchPaired, benchThroughput, type BenchResult } from './harness.js';
 
 type Call = (method: string, path: string, key: string, body?: unknown) => Promise<any>;
 
@@ -60,10 +61,22 @@ export async function benches(): Promise<BenchResult[]> {
     // cycled 2,000 times would measure the cost of re-encoding a 2,000-entry history instead).
     const ring = await Promise.all(Array.from({ length: 50 }, claimed));
     let turn = 0;
-    // 2,000 warm-up transitions, like the floor it is compared with (lmdb.put_flushed): after
-    // 200 the JIT has not yet tiered up this longer path (measured 720 µs at 200, 630–645 µs at
-    // 3,000 and 10,000 on the 2-core VM).
-    results.push(await benchAsync('coordinator.http.transition', () => step(ring[turn++ % ring.length]!), { samples: 2000, warmup: 2000 }));
+    // The transition and its floor (one durable LMDB put, lmdb.put_flushed) are sampled in
+    // alternating blocks of 200, 2,000 samples each after 2,000 warm-ups each (after 200 the JIT
+    // has not yet tiered up the longer path: 720 µs at 200, 630–645 µs at 3,000 and 10,000 on the
+    // 2-core VM), so their ratio compares them under the same machine conditions.
+    const floor = openFloor(dir);
+    try {
+      results.push(
+        ...(await benchPaired(
+          { name: 'lmdb.put_flushed', fn: () => floor.put() },
+          { name: 'coordinator.http.transition', fn: () => step(ring[turn++ % ring.length]!) },
+          { blocks: 10, samplesPerBlock: 200, warmup: 2000 },
+        )),
+      );
+    } finally {
+      await floor.close();
+    }
 
     const claimSamples = 1000;
     for (let i = 0; i < claimSamples + 100; i++) await admin('POST', '/api/v1/tasks', { title: 'claimable' });

@@ -1,13 +1,13 @@
 /**
  * Engine-level coordinator numbers (no HTTP): durable claim and transition latency, durable
- * transitions per second with 100 tasks driven concurrently (group commits), the status read,
- * and the floor they stand on — one LMDB put + `flushed` — measured in the same run.
+ * transitions per second with 100 tasks driven concurrently (group commits), and the status
+ * read. The floor they stand on (`lmdb.put_flushed`) is printed by coordinator-http.bench.ts,
+ * sampled in the same minutes as the HTTP transition.
  * Tokens are EdDSA, the coordinator's default when no shared secret is configured.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { open } from 'lmdb';
 import { parseContract } from '../core/contract/index.js';
 import { openCoordinatorService } from '../core/coordinator/index.js';
 import type { CoordinatorService, TransitionRequest } from '../core/coordinator/types.js';
@@ -34,18 +34,6 @@ workflows:
 `;
 const PLAN = { summary: 'bench', acceptance_criteria: ['fast'], steps: ['go'] };
 const NO_EVIDENCE = { test_runs: [], test_hashes: {}, test_links: [], workspace_revision: 0 };
-
-async function rawPutFlushed(dir: string): Promise<BenchResult> {
-  const db = open({ path: join(dir, 'raw') });
-  let i = 0;
-  // Warmed up as long as the transitions it is the floor of (coordinator-http.bench.ts).
-  const r = await benchAsync('lmdb.put_flushed', async () => {
-    await db.put(`k${i++ % 1000}`, { n: i, pad: 'x'.repeat(200) });
-    await db.flushed;
-  }, { samples: 2000, warmup: 2000 });
-  await db.close();
-  return r;
-}
 
 interface Runner {
   readonly taskId: string;
@@ -89,7 +77,7 @@ async function claimRunners(svc: CoordinatorService, n: number): Promise<Runner[
 export async function benches(): Promise<BenchResult[]> {
   const dir = await mkdtemp(join(tmpdir(), 'pg-bench-coord-'));
   try {
-    const results = [await rawPutFlushed(dir)];
+    const results: BenchResult[] = [];
     const key = await loadOrCreateSigningKey(dir);
     const issuer = createIssuer({ alg: 'EdDSA', privateKey: key.privateKey, publicJwk: key.publicJwk, kid: key.kid }, { ttlSeconds: 7200 });
     const svc = await openCoordinatorService({

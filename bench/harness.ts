@@ -55,6 +55,35 @@ export async function benchAsync(name: string, fn: () => Promise<unknown>, opts:
   return summarize(name, out);
 }
 
+export interface Paired {
+  readonly name: string;
+  readonly fn: () => Promise<unknown>;
+}
+
+/**
+ * Times two asynchronous operations in the same minutes: both are warmed up, then sampled in
+ * alternating blocks (A B, B A, A B, …), and each side's median and p99 are taken over all its
+ * samples. A ratio of the two then compares them under the same machine conditions; measured
+ * minutes apart, a shared host's drift moved either side by ±15% (docs/benchmarks.md).
+ */
+export async function benchPaired(a: Paired, b: Paired, opts: { blocks: number; samplesPerBlock: number; warmup: number }): Promise<[BenchResult, BenchResult]> {
+  for (const side of [a, b]) for (let i = 0; i < opts.warmup; i++) await side.fn();
+  const samples: [number[], number[]] = [[], []];
+  for (let block = 0; block < opts.blocks; block++) {
+    const order = block % 2 === 0 ? [0, 1] : [1, 0];
+    for (const i of order) {
+      const side = i === 0 ? a : b;
+      const out = samples[i] as number[];
+      for (let s = 0; s < opts.samplesPerBlock; s++) {
+        const t0 = process.hrtime.bigint();
+        await side.fn();
+        out.push(Number(process.hrtime.bigint() - t0));
+      }
+    }
+  }
+  return [summarize(a.name, samples[0]), summarize(b.name, samples[1])];
+}
+
 /**
  * Throughput: runs `warmup` operations untimed, then `total` operations with `concurrency` in flight; reports ops/s and the
  * per-operation latency distribution observed under that load.

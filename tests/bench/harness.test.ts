@@ -1,0 +1,24 @@
+/** The bench harness's paired sampling: both sides warmed up, then alternating blocks, each side summarized over all its samples. */
+import { describe, expect, it } from 'vitest';
+import { benchPaired } from '../../bench/harness.js';
+
+describe('benchPaired', () => {
+  it('warms up each side, then samples them in alternating blocks (A B, B A, …) and summarizes each side alone', async () => {
+    const calls: string[] = [];
+    const side = (name: string, us: number) => ({
+      name,
+      fn: async () => {
+        calls.push(name);
+        const until = process.hrtime.bigint() + BigInt(us * 1000);
+        while (process.hrtime.bigint() < until);
+      },
+    });
+    const [a, b] = await benchPaired(side('a', 50), side('b', 400), { blocks: 4, samplesPerBlock: 3, warmup: 2 });
+    expect(calls.join('')).toBe('aabb' + 'aaabbb' + 'bbbaaa' + 'aaabbb' + 'bbbaaa');
+    expect([a.name, a.n, b.name, b.n]).toEqual(['a', 12, 'b', 12]);
+    // Each side's numbers are its own: the slow side's median is the slow one.
+    expect(a.median_us).toBeGreaterThanOrEqual(50);
+    expect(a.median_us).toBeLessThan(400);
+    expect(b.median_us).toBeGreaterThanOrEqual(400);
+  });
+});
