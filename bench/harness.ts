@@ -64,7 +64,8 @@ export interface Paired {
  * Times two asynchronous operations in the same minutes: both are warmed up, then sampled in
  * alternating blocks (A B, B A, A B, …), and each side's median and p99 are taken over all its
  * samples. A ratio of the two then compares them under the same machine conditions; measured
- * minutes apart, a shared host's drift moved either side by ±15% (docs/benchmarks.md).
+ * minutes apart, a shared host's drift moved either side by ±15% (docs/benchmarks.md). As in
+ * `benchAsync`, a side whose `fn` resolves to a bigint has its sample start at that reading.
  */
 export async function benchPaired(a: Paired, b: Paired, opts: { blocks: number; samplesPerBlock: number; warmup: number }): Promise<[BenchResult, BenchResult]> {
   for (const side of [a, b]) for (let i = 0; i < opts.warmup; i++) await side.fn();
@@ -76,8 +77,8 @@ export async function benchPaired(a: Paired, b: Paired, opts: { blocks: number; 
       const out = samples[i] as number[];
       for (let s = 0; s < opts.samplesPerBlock; s++) {
         const t0 = process.hrtime.bigint();
-        await side.fn();
-        out.push(Number(process.hrtime.bigint() - t0));
+        const started = await side.fn();
+        out.push(Number(process.hrtime.bigint() - (typeof started === 'bigint' ? started : t0)));
       }
     }
   }

@@ -5,7 +5,8 @@
  * open on the large one, with its resident memory and the fan-out time of one event.
  *
  * Each coordinator runs as its own process (`phasegate coordinator`), so the memory reported
- * is the coordinator's alone. The large store is loaded through the real engine (tasks, their
+ * is the coordinator's alone; both run at once, and each operation is timed on the two in
+ * alternating blocks (PLAN). The large store is loaded through the real engine (tasks, their
  * indexes and counters) after the event log was filled directly with well-formed events.
  * `--scale-tasks N` shrinks the large side for a quick look (default 100,000).
  */
@@ -24,7 +25,7 @@ import type { CoordEvent } from '../core/coordinator/types.js';
 import { createLogger } from '../core/log.js';
 import { createIssuer, createVerifier } from '../core/tokens/index.js';
 import { CYCLE } from './cycle-contract.js';
-import { benchAsync, type BenchResult } from './harness.js';
+import { benchAsync, benchPaired, type BenchResult } from './harness.js';
 
 const SECRET = 'scale-bench-hs256-secret-0123456789abcdef';
 const ADMIN_KEY = 'scale-bench-admin-key-0123456789abcdef';
@@ -145,8 +146,19 @@ interface Runner {
   token: string;
 }
 
-/** The five measurements, the same way at every size. `label` is the size ("100_tasks", "100k_tasks"). */
-async function measure(child: Child, label: string): Promise<{ results: BenchResult[]; call: Call; agent: Agent; ring: Runner[] }> {
+type Op = 'claim' | 'transition' | 'status' | 'events_since' | 'metrics';
+
+/** One coordinator, ready to be timed: its client, its ring of claimed tasks, and the five operations. */
+interface Side {
+  readonly child: Child;
+  readonly call: Call;
+  readonly agent: Agent;
+  readonly ring: Runner[];
+  readonly ops: Readonly<Record<Op, () => Promise<unknown>>>;
+}
+
+/** The five operations, the same way at every size. */
+async function prepare(child: Child): Promise<Side> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const call = client(child.port, agent);
   const sidecar = (m: string, p: string, b?: unknown) => call(m, p, SIDECAR_KEY, b);
@@ -156,44 +168,52 @@ async function measure(child: Child, label: string): Promise<{ results: BenchRes
     const res = await sidecar('POST', '/api/v1/tasks/claim', { agent_id: `ring-${i}` });
     ring.push({ id: res.task.id, phase: res.task.phase, token: res.phase_token });
   }
-  const results: BenchResult[] = [];
   let claimer = 0;
   let claimed: string | undefined;
-  // Claim, then give it back untimed: the pending queue keeps its size, so every sample sees the same store.
-  results.push(
-    await benchAsync(`scale.claim.${label}`, async () => {
+  let turn = 0;
+  const shown = (ring[0] as Runner).id;
+  const head = (await admin('GET', '/api/v1/events?since=0&limit=1')).head as number;
+  const since = Math.floor(head / 2);
+  const ops: Record<Op, () => Promise<unknown>> = {
+    // Claim, then give it back untimed: the pending queue keeps its size, so every sample sees the same store.
+    claim: async () => {
       if (claimed !== undefined) await sidecar('POST', `/api/v1/tasks/${claimed}/release`, { agent_id: `claimer-${claimer - 1}` });
       const t0 = process.hrtime.bigint();
       const res = await sidecar('POST', '/api/v1/tasks/claim', { agent_id: `claimer-${claimer++}` });
       claimed = res.task.id;
       return t0;
-    }, { samples: 300, warmup: 30 }),
-  );
-  let turn = 0;
-  results.push(
-    await benchAsync(`scale.transition.${label}`, async () => {
+    },
+    transition: async () => {
       const t = ring[turn++ % ring.length] as Runner;
       const to = t.phase === 'A' ? 'B' : 'A';
       const res = await sidecar('POST', '/api/v1/tasks/transition', { current_phase: t.phase, target_phase: to, phase_token: t.token, artifacts: {}, evidence: { test_runs: [], test_hashes: {} } });
       if (res.allowed !== true) throw new Error(`transition refused: ${JSON.stringify(res)}`);
       t.phase = to;
       t.token = res.new_token;
-    }, { samples: 1000, warmup: 100 }),
-  );
-  const shown = (ring[0] as Runner).id;
-  results.push(await benchAsync(`scale.status.${label}`, () => admin('GET', `/api/v1/tasks/${shown}`), { samples: 2000, warmup: 200 }));
-  const head = (await admin('GET', '/api/v1/events?since=0&limit=1')).head as number;
-  const since = Math.floor(head / 2);
-  results.push(
-    await benchAsync(`scale.events_since.${label}`, async () => {
+    },
+    status: () => admin('GET', `/api/v1/tasks/${shown}`),
+    events_since: async () => {
       const page = await admin('GET', `/api/v1/events?since=${since}&limit=100`);
       if (page.events.length !== 100) throw new Error('expected a full page');
-    }, { samples: 1000, warmup: 100 }),
-  );
-  const metrics = await benchAsync(`scale.metrics.${label}`, () => call('GET', '/metrics', ''), { samples: 500, warmup: 50 });
-  results.push({ ...metrics, rss_mib: rssMiB(child.proc.pid as number) });
-  return { results, call, agent, ring };
+    },
+    metrics: () => call('GET', '/metrics', ''),
+  };
+  return { child, call, agent, ring, ops };
 }
+
+/**
+ * Samples per operation. The two sizes are timed in alternating blocks (`benchPaired`): both
+ * coordinators run at once, so a slow spell of the host slows both sides of each ratio alike.
+ * `/metrics` gets 500 warm-ups: after 50 its p99 was 20× its median and its ratio swung
+ * 0.49–1.63× between runs.
+ */
+const PLAN: readonly (readonly [Op, { blocks: number; samplesPerBlock: number; warmup: number }])[] = [
+  ['claim', { blocks: 6, samplesPerBlock: 50, warmup: 50 }],
+  ['transition', { blocks: 10, samplesPerBlock: 100, warmup: 200 }],
+  ['status', { blocks: 10, samplesPerBlock: 200, warmup: 500 }],
+  ['events_since', { blocks: 10, samplesPerBlock: 100, warmup: 200 }],
+  ['metrics', { blocks: 10, samplesPerBlock: 100, warmup: 500 }],
+];
 
 /** Opens `n` event streams at the head; resolves once all are open. */
 async function openStreams(url: string, n: number, since: number, onEvent: (seq: number) => void): Promise<WebSocket[]> {
@@ -254,6 +274,7 @@ export async function benches(): Promise<BenchResult[]> {
   const contractFile = join(root, 'cycle.yaml');
   await writeFile(contractFile, CYCLE);
   const results: BenchResult[] = [];
+  const children: Child[] = [];
   try {
     for (const [label, tasks, events] of [
       ['100_tasks', 100 + RING, 0],
@@ -264,17 +285,22 @@ export async function benches(): Promise<BenchResult[]> {
       if (events > tasks) fillEvents(dataDir, events - tasks);
       await createTasks(dataDir, tasks);
       process.stderr.write(`bench: scale: ${tasks} tasks, ${Math.max(events, tasks)} events loaded in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-      const child = await spawnCoordinator(dataDir, contractFile);
-      try {
-        const m = await measure(child, label);
-        results.push(...m.results);
-        if (label === '100k_tasks') results.push(...(await streams(child, m.call, m.ring)));
-        m.agent.destroy();
-      } finally {
-        await stopChild(child);
+      children.push(await spawnCoordinator(dataDir, contractFile));
+    }
+    const [small, large] = [await prepare(children[0] as Child), await prepare(children[1] as Child)];
+    try {
+      for (const [op, opts] of PLAN) {
+        const pair = await benchPaired({ name: `scale.${op}.100_tasks`, fn: small.ops[op] }, { name: `scale.${op}.100k_tasks`, fn: large.ops[op] }, opts);
+        if (op === 'metrics') results.push(...pair.map((r, i) => ({ ...r, rss_mib: rssMiB((i === 0 ? small : large).child.proc.pid as number) })));
+        else results.push(...pair);
       }
+      results.push(...(await streams(large.child, large.call, large.ring)));
+    } finally {
+      small.agent.destroy();
+      large.agent.destroy();
     }
   } finally {
+    for (const child of children) await stopChild(child);
     await rm(root, { recursive: true, force: true });
   }
   return results;

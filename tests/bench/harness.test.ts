@@ -21,4 +21,23 @@ describe('benchPaired', () => {
     expect(a.median_us).toBeLessThan(400);
     expect(b.median_us).toBeGreaterThanOrEqual(400);
   });
+
+  it('a side resolving to a bigint starts its sample there: untimed setup before it is left out', async () => {
+    const spin = (us: number) => {
+      const until = process.hrtime.bigint() + BigInt(us * 1000);
+      while (process.hrtime.bigint() < until);
+    };
+    const withSetup = {
+      name: 'timed part only',
+      fn: async () => {
+        spin(800); // untimed setup
+        const t0 = process.hrtime.bigint();
+        spin(50);
+        return t0;
+      },
+    };
+    const [a] = await benchPaired(withSetup, { name: 'other', fn: async () => undefined }, { blocks: 2, samplesPerBlock: 5, warmup: 1 });
+    expect(a.median_us).toBeGreaterThanOrEqual(50);
+    expect(a.median_us).toBeLessThan(800);
+  });
 });
