@@ -14,7 +14,7 @@
  * transaction: a crash half-way leaves moved and unmoved data side by side, both readable by
  * this code, and the next open finishes the job. A store whose marker is set is not scanned.
  */
-import type { Database } from 'lmdb';
+import { moveAllRecords } from './legacy-move.js';
 import type { HistoryKey, Store } from './store.js';
 import { EMPTY_HISTORY, historyKey, summaryWith } from './task-history.js';
 import { taskRecords } from './task-scan.js';
@@ -62,21 +62,11 @@ function migrateEmbeddedBatch(store: Store, after: string | undefined): string |
   return due.length === BATCH ? last : undefined;
 }
 
-/** Moves up to BATCH entries of the previous build's `history` database; returns whether any are left. */
-function moveLegacyBatch(store: Store, legacy: Database<HistoryEntry, HistoryKey>): boolean {
-  const due = [...legacy.getRange({ limit: BATCH })];
-  for (const { key, value } of due) {
-    void store.history.put(historyKey(key[0], key[1]), value);
-    void legacy.remove(key);
-  }
-  return due.length === BATCH;
-}
-
 /** Puts every task's history in its current place once (a no-op for a store already migrated or created by this build). */
 export function ensureHistoryRecords(store: Store): void {
   if (store.meta.get(MIGRATED) === 1) return;
   const legacy = store.root.openDB<HistoryEntry, HistoryKey>(LEGACY_DB, {});
-  while (store.root.transactionSync(() => moveLegacyBatch(store, legacy)));
+  moveAllRecords(store.root, legacy, BATCH, (key, value) => void store.history.put(historyKey(key[0], key[1]), value));
   let after: string | undefined;
   do after = store.root.transactionSync(() => migrateEmbeddedBatch(store, after));
   while (after !== undefined);

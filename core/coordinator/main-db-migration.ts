@@ -4,12 +4,10 @@
  * (main-db.ts), keys and bytes unchanged, and the emptied databases are dropped. Older layouts
  * of the history are rewritten afterwards, where they now are (history-migration.ts).
  *
- * Each write transaction moves a batch of records: each record is written to the main
- * database and removed from the old one in the same transaction, so a crash half-way leaves
- * every record in exactly one place and the next open goes on from there. The old pages are
- * freed as the records move, so the data file does not hold two copies of the log.
+ * The records move in batches, each written and removed in one transaction (legacy-move.ts).
  */
 import type { Database, DatabaseOptions, Key } from 'lmdb';
+import { moveAllRecords } from './legacy-move.js';
 import { mainBytes } from './main-db.js';
 import type { Store } from './store.js';
 
@@ -22,17 +20,6 @@ const EXISTING_BINARY = { encoding: 'binary', create: false } as DatabaseOptions
 
 type Raw = Database<Buffer, Key>;
 
-/** Moves up to BATCH records of `legacy` (in key order); returns whether any are left. */
-function moveBatch(legacy: Raw, main: Raw): boolean {
-  // Collected (and copied out of LMDB's memory) before the first write.
-  const due = [...legacy.getRange({ limit: BATCH })].map(({ key, value }) => ({ key, value: Buffer.from(value) }));
-  for (const { key, value } of due) {
-    void main.put(key, value);
-    void legacy.remove(key);
-  }
-  return due.length === BATCH;
-}
-
 /** A no-op for a store already moved or created by this build. */
 export function ensureRecordsInMainDb(store: Store): void {
   if (store.meta.get(MIGRATED) === 1) return;
@@ -40,7 +27,7 @@ export function ensureRecordsInMainDb(store: Store): void {
   for (const name of LEGACY_DBS) {
     const legacy = store.root.openDB<Buffer, Key>(name, EXISTING_BINARY) as Raw | undefined;
     if (legacy === undefined) continue;
-    while (store.root.transactionSync(() => moveBatch(legacy, main)));
+    moveAllRecords(store.root, legacy, BATCH, (key, value) => void main.put(key, value), (value) => Buffer.from(value));
     store.root.transactionSync(() => legacy.dropSync());
   }
   store.root.transactionSync(() => void store.meta.put(MIGRATED, 1));
