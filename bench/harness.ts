@@ -39,6 +39,13 @@ export function benchSync(name: string, fn: () => unknown, opts: { samples?: num
   return summarize(name, out);
 }
 
+/** One call of `fn`, in ns; from the bigint `process.hrtime.bigint()` reading it resolves to, if it does (untimed setup first). */
+async function timeOnce(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const started = await fn();
+  return Number(process.hrtime.bigint() - (typeof started === 'bigint' ? started : t0));
+}
+
 /**
  * Times an asynchronous operation, one call per sample, sequentially. If `fn` resolves to a
  * bigint, that `process.hrtime.bigint()` reading starts the sample instead (untimed setup first).
@@ -47,11 +54,7 @@ export async function benchAsync(name: string, fn: () => Promise<unknown>, opts:
   const { samples = 2_000, warmup = 200 } = opts;
   for (let i = 0; i < warmup; i++) await fn();
   const out: number[] = new Array(samples);
-  for (let s = 0; s < samples; s++) {
-    const t0 = process.hrtime.bigint();
-    const started = await fn();
-    out[s] = Number(process.hrtime.bigint() - (typeof started === 'bigint' ? started : t0));
-  }
+  for (let s = 0; s < samples; s++) out[s] = await timeOnce(fn);
   return summarize(name, out);
 }
 
@@ -75,11 +78,7 @@ export async function benchPaired(a: Paired, b: Paired, opts: { blocks: number; 
     for (const i of order) {
       const side = i === 0 ? a : b;
       const out = samples[i] as number[];
-      for (let s = 0; s < opts.samplesPerBlock; s++) {
-        const t0 = process.hrtime.bigint();
-        const started = await side.fn();
-        out.push(Number(process.hrtime.bigint() - (typeof started === 'bigint' ? started : t0)));
-      }
+      for (let s = 0; s < opts.samplesPerBlock; s++) out.push(await timeOnce(side.fn));
     }
   }
   return [summarize(a.name, samples[0]), summarize(b.name, samples[1])];
